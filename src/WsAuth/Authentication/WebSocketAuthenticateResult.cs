@@ -1,0 +1,77 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using WsAuth.Internal;
+
+namespace WsAuth;
+
+/// <summary>The outcome of one <see cref="IWebSocketAuthenticator"/>.</summary>
+public sealed class WebSocketAuthenticateResult
+{
+    private WebSocketAuthenticateResult(ClaimsPrincipal? principal, DateTimeOffset? expiresAt, string? failureReason, int statusCode)
+    {
+        Principal = principal;
+        ExpiresAt = expiresAt;
+        FailureReason = failureReason;
+        StatusCode = statusCode;
+    }
+
+    /// <summary>The request carries no credential for this authenticator; the next one runs.</summary>
+    public static WebSocketAuthenticateResult NoCredentials { get; } = new(null, null, null, StatusCodes.Status401Unauthorized);
+
+    /// <summary>Whether the credential was valid.</summary>
+    [MemberNotNullWhen(true, nameof(Principal))]
+    public bool Succeeded => Principal is not null;
+
+    /// <summary>Whether a credential was presented but rejected.</summary>
+    [MemberNotNullWhen(true, nameof(FailureReason))]
+    public bool Failed => FailureReason is not null;
+
+    /// <summary>The authenticated user, when <see cref="Succeeded"/>.</summary>
+    public ClaimsPrincipal? Principal { get; }
+
+    /// <summary>When the credential stops being valid, if it has an end; the session is closed then unless refreshed.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
+
+    /// <summary>A short machine-readable reason (see <see cref="WebSocketAuthFailureReasons"/>), when <see cref="Failed"/>.</summary>
+    public string? FailureReason { get; }
+
+    /// <summary>The HTTP status sent before the upgrade when <see cref="Failed"/>.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>A valid credential.</summary>
+    /// <param name="principal">The authenticated user; its identity must be authenticated.</param>
+    /// <param name="expiresAt">When the credential expires, if it does.</param>
+    /// <returns>A successful result.</returns>
+    /// <exception cref="ArgumentException">The principal has no authenticated identity.</exception>
+    public static WebSocketAuthenticateResult Success(ClaimsPrincipal principal, DateTimeOffset? expiresAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (principal.Identity?.IsAuthenticated != true)
+        {
+            throw new ArgumentException("The principal must have an authenticated identity (a ClaimsIdentity created with an authenticationType).", nameof(principal));
+        }
+
+        return new(principal, expiresAt, null, StatusCodes.Status101SwitchingProtocols);
+    }
+
+    /// <summary>A credential that is present but not valid.</summary>
+    /// <param name="reason">
+    /// A short machine-readable reason: 1 to 64 characters of <c>a-z</c>, <c>0-9</c>, <c>_</c>, <c>.</c> and <c>-</c>,
+    /// such as <see cref="WebSocketAuthFailureReasons.InvalidCredentials"/>. It is logged, counted in metrics and sent to
+    /// the client, so it must never contain the credential.
+    /// </param>
+    /// <param name="statusCode">The HTTP status, 400 to 599. Defaults to 401.</param>
+    /// <returns>A failed result.</returns>
+    /// <exception cref="ArgumentException">The reason or status code is outside the allowed range.</exception>
+    public static WebSocketAuthenticateResult Fail(string reason, int statusCode = StatusCodes.Status401Unauthorized)
+    {
+        ReasonCode.ThrowIfInvalid(reason);
+        if (statusCode is < 400 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A rejection status code must be between 400 and 599.");
+        }
+
+        return new(null, null, reason, statusCode);
+    }
+}

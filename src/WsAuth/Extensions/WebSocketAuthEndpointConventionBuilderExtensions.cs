@@ -1,0 +1,45 @@
+using WsAuth;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Endpoint conventions for WsAuth.</summary>
+public static class WebSocketAuthEndpointConventionBuilderExtensions
+{
+    /// <summary>
+    /// Requires WebSocket handshakes to the endpoint to be authenticated by WsAuth (already the default) and to satisfy
+    /// the given authorization policies; a failed policy gets 403 before the upgrade.
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
+    /// <param name="builder">The endpoint.</param>
+    /// <param name="policyNames">Authorization policies that must all succeed. Requires <c>services.AddAuthorization()</c>.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireWebSocketAuth<TBuilder>(this TBuilder builder, params string[] policyNames)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(policyNames);
+        foreach (var name in policyNames)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name, nameof(policyNames));
+        }
+
+        var metadata = new RequireWebSocketAuthAttribute(policyNames);
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        return builder;
+    }
+
+    /// <summary>
+    /// Turns WsAuth off for WebSocket handshakes to the endpoint: no Origin check, no authentication. Wins over
+    /// <see cref="RequireWebSocketAuth{TBuilder}"/>. Use only for public sockets.
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
+    /// <param name="builder">The endpoint.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder DisableWebSocketAuth<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add(static endpoint => endpoint.Metadata.Add(DisableWebSocketAuthAttribute.Instance));
+        return builder;
+    }
+}

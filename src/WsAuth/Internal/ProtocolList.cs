@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Primitives;
+
+namespace WsAuth.Internal;
+
+/// <summary>Parses <c>Sec-WebSocket-Protocol</c>: comma-separated tokens over one or more header lines.</summary>
+internal static class ProtocolList
+{
+    public static List<string> Parse(StringValues values)
+    {
+        var result = new List<string>();
+        foreach (var value in values)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                var entry = value.AsSpan(range).Trim(" \t");
+                if (!entry.IsEmpty)
+                {
+                    result.Add(entry.ToString());
+                }
+            }
+        }
+
+        return result;
+    }
+}

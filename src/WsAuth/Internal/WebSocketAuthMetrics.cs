@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace WsAuth.Internal;
+
+/// <summary>
+/// The <c>WsAuth</c> meter. Tags are low-cardinality values chosen by WsAuth (method names and reason codes, both
+/// validated to a tiny alphabet): never a credential, a user name or an origin.
+/// </summary>
+internal sealed class WebSocketAuthMetrics
+{
+    public const string HandshakesName = "wsauth.handshakes";
+    public const string DurationName = "wsauth.authentication.duration";
+    public const string MethodTag = "wsauth.method";
+    public const string OutcomeTag = "wsauth.outcome";
+    public const string ReasonTag = "wsauth.reason";
+    public const string NoMethod = "none";
+
+    private readonly Counter<long> _handshakes;
+    private readonly Histogram<double> _duration;
+
+    public WebSocketAuthMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(WebSocketAuthDefaults.MeterName);
+        _handshakes = meter.CreateCounter<long>(
+            HandshakesName,
+            unit: "{handshake}",
+            description: "WebSocket handshakes seen by WsAuth, by method and outcome (and reason when rejected).");
+        _duration = meter.CreateHistogram<double>(
+            DurationName,
+            unit: "s",
+            description: "Time WsAuth spent checking a WebSocket handshake (origin, authenticators, policies).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+    }
+
+    public void Authenticated(string method, long startTimestamp, TimeProvider time)
+    {
+        var tags = new TagList { { MethodTag, method }, { OutcomeTag, "authenticated" } };
+        _handshakes.Add(1, tags);
+        _duration.Record(time.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+    }
+
+    public void Rejected(string? method, string reason, long startTimestamp, TimeProvider time)
+    {
+        var tags = new TagList { { MethodTag, method ?? NoMethod }, { OutcomeTag, "rejected" }, { ReasonTag, reason } };
+        _handshakes.Add(1, tags);
+        _duration.Record(time.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WsAuth.Internal;
+
+namespace WsAuth;
+
+/// <summary>
+/// Adds authenticators to WsAuth, returned by <c>services.AddWebSocketAuth()</c>. Authenticators run in the order they
+/// are added.
+/// </summary>
+public sealed class WebSocketAuthBuilder
+{
+    internal WebSocketAuthBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The service collection WsAuth is registered in.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Adds an authenticator of your own.</summary>
+    /// <typeparam name="TAuthenticator">The implementation; registered as a singleton unless already registered.</typeparam>
+    /// <param name="method">
+    /// The method name shown in logs, metrics and <see cref="IWebSocketAuthFeature.Method"/>: 1 to 64 characters of
+    /// <c>a-z</c>, <c>0-9</c>, <c>_</c>, <c>.</c> and <c>-</c>, unique among the authenticators.
+    /// </param>
+    /// <param name="usesAmbientCredentials">
+    /// <see langword="true"/> when the browser attaches the credential by itself, as it does cookies: WsAuth then accepts
+    /// it only from an allowed, present <c>Origin</c>, and <see cref="WebSocketAuthOptions.AllowAnyOrigin"/> becomes a
+    /// startup error.
+    /// </param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="method"/> is not a valid name.</exception>
+    public WebSocketAuthBuilder AddAuthenticator<TAuthenticator>(string method, bool usesAmbientCredentials = false)
+        where TAuthenticator : class, IWebSocketAuthenticator
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (!ReasonCode.IsValid(method))
+        {
+            throw new ArgumentException("A method name must be 1 to 64 characters of a-z, 0-9, '_', '.' and '-'.", nameof(method));
+        }
+
+        Services.TryAddSingleton<TAuthenticator>();
+        var registration = new AuthenticatorRegistration(method, typeof(TAuthenticator), usesAmbientCredentials);
+        Services.Configure<WebSocketAuthOptions>(options => options.Authenticators.Add(registration));
+        return this;
+    }
+}

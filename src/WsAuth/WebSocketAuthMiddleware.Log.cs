@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace WsAuth;
+
+internal sealed partial class WebSocketAuthMiddleware
+{
+    // Event ids are stable: never renumber or reuse one. Nothing logged here is a credential.
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "WebSocket handshake authenticated by {Method} (request {RequestId}).", EventName = "HandshakeAuthenticated")]
+        public static partial void Authenticated(ILogger logger, string method, string requestId);
+
+        [LoggerMessage(2, LogLevel.Information, "WebSocket handshake rejected with {StatusCode} {Reason} (authenticator {Method}, origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "HandshakeRejected")]
+        public static partial void Rejected(ILogger logger, int statusCode, string reason, string method, string? origin, string? remoteIp, string requestId);
+
+        [LoggerMessage(3, LogLevel.Warning, "WebSocket handshake over plain {Scheme} refused: WsAuth requires wss:// outside Development. Serve the app over HTTPS; if TLS ends at a proxy, call app.UseForwardedHeaders() (with ForwardedHeaders.XForwardedProto) before app.UseWebSocketAuth(); or set WsAuth:RequireSecureTransport=false.", EventName = "InsecureTransport")]
+        public static partial void InsecureTransport(ILogger logger, string scheme);
+
+        [LoggerMessage(4, LogLevel.Error, "The WebSocket authenticator {Method} threw {ExceptionType}; the handshake was rejected with 500. The exception message is not logged because it may contain the credential.", EventName = "AuthenticatorThrew")]
+        public static partial void AuthenticatorThrew(ILogger logger, string method, string? exceptionType);
+
+        [LoggerMessage(5, LogLevel.Error, "The WebSocket authenticator {Method} returned null; the handshake was rejected with 500.", EventName = "AuthenticatorReturnedNull")]
+        public static partial void AuthenticatorReturnedNull(ILogger logger, string method);
+
+        [LoggerMessage(6, LogLevel.Debug, "The client went away while {Method} was authenticating the WebSocket handshake.", EventName = "RequestAborted")]
+        public static partial void RequestAborted(ILogger logger, string method);
+
+        [LoggerMessage(7, LogLevel.Debug, "WebSocket handshake to {Endpoint} not guarded: the endpoint opted out with DisableWebSocketAuth.", EventName = "GuardDisabled")]
+        public static partial void Disabled(ILogger logger, string? endpoint);
+
+        [LoggerMessage(8, LogLevel.Information, "WsAuth guards WebSocket handshakes with authenticators [{Methods}], allowed origins [{Origins}], secure transport required: {RequireSecureTransport}.", EventName = "Configured")]
+        public static partial void Configured(ILogger logger, string methods, string origins, bool requireSecureTransport);
+    }
+}
