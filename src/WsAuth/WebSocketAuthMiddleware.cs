@@ -250,6 +250,7 @@ internal sealed partial class WebSocketAuthMiddleware
         context.Response.StatusCode = status;
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = reason.Length; // reason codes are ASCII
         await context.Response.WriteAsync(reason);
     }
 

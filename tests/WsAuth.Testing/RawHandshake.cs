@@ -87,11 +87,53 @@ public static class RawHandshake
             }
             else
             {
+                // Chunked or close-delimited: read until the terminating chunk or the end of the stream.
+                var chunked = responseHeaders.Any(h => h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && h.Value.Contains("chunked", StringComparison.OrdinalIgnoreCase));
+                while (chunked && !Encoding.Latin1.GetString(buffer, bodyStart, received - bodyStart).Contains("0\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var n = await stream.ReadAsync(buffer.AsMemory(received), timeout.Token);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    received += n;
+                }
+
                 body = Encoding.UTF8.GetString(buffer, bodyStart, received - bodyStart);
+                if (chunked)
+                {
+                    body = DecodeChunked(body);
+                }
             }
         }
 
         return new RawResponse(status, responseHeaders, body);
+    }
+
+    private static string DecodeChunked(string raw)
+    {
+        var result = new StringBuilder();
+        var position = 0;
+        while (position < raw.Length)
+        {
+            var lineEnd = raw.IndexOf("\r\n", position, StringComparison.Ordinal);
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            var size = Convert.ToInt32(raw[position..lineEnd], 16);
+            if (size == 0)
+            {
+                break;
+            }
+
+            result.Append(raw, lineEnd + 2, size);
+            position = lineEnd + 2 + size + 2;
+        }
+
+        return result.ToString();
     }
 
     private static int IndexOfHeadEnd(byte[] buffer, int length)
