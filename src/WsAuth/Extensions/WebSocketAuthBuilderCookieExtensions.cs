@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
+using WsAuth;
 using WsAuth.Internal;
 
-namespace WsAuth;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the cookie authenticator.</summary>
 public static class WebSocketAuthBuilderCookieExtensions

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Proves the NuGet package works for a user: packs WsAuth into a local folder feed, creates a scratch app that
+# restores it from there (not from the project), builds it, runs it on loopback and completes a WebSocket handshake.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work=$(mktemp -d)
+app_pid=
+trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+echo "== packing into $work/feed"
+dotnet pack "$root/src/WsAuth/WsAuth.csproj" -c Release -o "$work/feed" -p:ContinuousIntegrationBuild=true >"$work/pack.log" 2>&1 \
+  || { cat "$work/pack.log"; echo "package smoke test FAILED: dotnet pack"; exit 1; }
+nupkg=$(ls "$work"/feed/WsAuth.*.nupkg | grep -v '\.symbols\.' | head -n 1)
+version=$(basename "$nupkg" .nupkg); version=${version#WsAuth.}
+ls "$work"/feed/WsAuth."$version".snupkg >/dev/null
+
+# The package must carry what a user reads: README, license, repository, XML docs.
+unzip -l "$nupkg" | grep -q 'README.md'
+unzip -l "$nupkg" | grep -q 'lib/net10.0/WsAuth.xml'
+unzip -p "$nupkg" WsAuth.nuspec | grep -q '<license type="expression">MIT</license>'
+unzip -p "$nupkg" WsAuth.nuspec | grep -q '<repository type="git"'
+
+echo "== scratch app restoring WsAuth $version from the folder feed"
+mkdir -p "$work/app"
+cat > "$work/app/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$work/feed" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="local"><package pattern="WsAuth" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+cat > "$work/app/Scratch.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="WsAuth" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/app/Program.cs" <<'CS'
+using System.Security.Claims;
+using WsAuth;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add("https://app.example.com"))
+    .AddAuthenticator<KeyAuthenticator>("key");
+var app = builder.Build();
+app.UseWebSocketAuth();
+app.Map("/ws", async context =>
+{
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, context.User.Identity?.Name, default);
+});
+app.Run();
+
+sealed class KeyAuthenticator : IWebSocketAuthenticator
+{
+    public ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
+        => ValueTask.FromResult(context.HttpContext.Request.Headers["X-Key"] == "demo"
+            ? WebSocketAuthenticateResult.Success(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "smoke")], "key")))
+            : WebSocketAuthenticateResult.NoCredentials);
+}
+CS
+(cd "$work/app" && dotnet build -c Release --nologo --packages "$work/packages" >"$work/build.log" 2>&1) \
+  || { cat "$work/build.log"; echo "package smoke test FAILED: the scratch app does not build"; exit 1; }
+# It really came from the folder feed.
+test -d "$work/packages/wsauth/$version"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+(cd "$work/app" && ASPNETCORE_ENVIRONMENT=Development dotnet bin/Release/net10.0/Scratch.dll --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1) &
+app_pid=$!
+for _ in $(seq 1 60); do
+  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+  sleep 0.5
+done
+
+handshake() {
+  curl -s -i --max-time 3 -H "Connection: Upgrade" -H "Upgrade: websocket" -H "Sec-WebSocket-Version: 13" \
+    -H "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==" "$@" "http://127.0.0.1:$port/ws" 2>/dev/null | head -n 1 | tr -d '\r' || true
+}
+ok=$(handshake -H "Origin: https://app.example.com" -H "X-Key: demo")
+cross=$(handshake -H "Origin: https://evil.test" -H "X-Key: demo")
+none=$(handshake -H "Origin: https://app.example.com")
+echo "allowed origin + key: $ok | foreign origin: $cross | no credential: $none"
+[[ "$ok" == *" 101 "* ]] && [[ "$cross" == *" 403 "* ]] && [[ "$none" == *" 401 "* ]] || { cat "$work/app.log"; echo "package smoke test FAILED"; exit 1; }
+echo "package smoke test passed: WsAuth $version from a folder feed completes a guarded handshake"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs every WsAuth test on a fresh Debian machine like CI's:
+#   - installs what is missing (Debian packages: postgresql, chromium; npm packages of clients/js),
+#   - starts a throwaway PostgreSQL cluster on 127.0.0.1 (unless WSAUTH_POSTGRES is already set),
+#   - runs `dotnet test WsAuth.sln` and, when clients/js exists, its `npm test`.
+# Plain `dotnet test` still works for the tests that need nothing; the PostgreSQL tests then fail with a message
+# saying how to start a server, unless WSAUTH_SKIP_POSTGRES=1.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+log() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# 1. Debian packages
+missing=()
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ] && [ "${WSAUTH_NO_INSTALL:-}" != 1 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if command -v chromium >/dev/null 2>&1; then
+  export WSAUTH_CHROMIUM="${WSAUTH_CHROMIUM:-$(command -v chromium)}"
+fi
+
+# 2. A throwaway PostgreSQL cluster (trust auth on loopback only; stopped when the tests end)
+if [ -z "${WSAUTH_POSTGRES:-}" ] && [ "${WSAUTH_SKIP_POSTGRES:-}" != 1 ]; then
+  pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  pg_port="${WSAUTH_POSTGRES_PORT:-55432}"
+  cluster=wsauth_test
+  if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$pg_version $cluster"; then
+    log "creating PostgreSQL $pg_version cluster '$cluster' on 127.0.0.1:$pg_port"
+    as_root pg_createcluster "$pg_version" "$cluster" --port "$pg_port" -- --auth=trust >/dev/null
+    as_root sh -c "echo \"listen_addresses = '127.0.0.1'\" >> /etc/postgresql/$pg_version/$cluster/postgresql.conf"
+  fi
+  if ! pg_lsclusters -h | awk -v v="$pg_version" -v c="$cluster" '$1==v && $2==c {print $4}' | grep -q online; then
+    log "starting PostgreSQL cluster '$cluster'"
+    as_root pg_ctlcluster "$pg_version" "$cluster" start
+    if [ "${WSAUTH_KEEP_POSTGRES:-}" != 1 ]; then
+      trap 'as_root pg_ctlcluster "'"$pg_version"'" "'"$cluster"'" stop >/dev/null 2>&1 || true' EXIT
+    fi
+  fi
+  for _ in $(seq 1 30); do
+    if pg_isready -q -h 127.0.0.1 -p "$pg_port"; then break; fi
+    sleep 0.5
+  done
+  as_root runuser -u postgres -- psql -q -h 127.0.0.1 -p "$pg_port" -tc "SELECT 1 FROM pg_database WHERE datname='wsauth_test'" | grep -q 1 \
+    || as_root runuser -u postgres -- psql -q -h 127.0.0.1 -p "$pg_port" -c "CREATE DATABASE wsauth_test" >/dev/null
+  export WSAUTH_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=wsauth_test"
+  export WSAUTH_POSTGRES_CLUSTER="$pg_version/$cluster"
+fi
+
+# 3. npm packages and tests of the browser client
+npm_summary=""
+if [ -f clients/js/package.json ]; then
+  log "clients/js: npm test"
+  (cd clients/js && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee /tmp/wsauth-npm-test.log
+  npm_summary=$(grep -E '^# (pass|fail)' /tmp/wsauth-npm-test.log | tr '\n' ' ' || true)
+fi
+
+# 4. Every .NET test
+log "dotnet test WsAuth.sln"
+set +e
+dotnet test WsAuth.sln "$@" 2>&1 | tee /tmp/wsauth-dotnet-test.log
+status=${PIPESTATUS[0]}
+set -e
+
+passed=$(grep -Eo 'Passed: +[0-9]+' /tmp/wsauth-dotnet-test.log | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' /tmp/wsauth-dotnet-test.log | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' /tmp/wsauth-dotnet-test.log | awk '{s+=$2} END {print s+0}')
+[ -n "$npm_summary" ] && echo "npm: $npm_summary"
+echo "dotnet: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
