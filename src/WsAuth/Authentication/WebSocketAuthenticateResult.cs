@@ -66,11 +66,7 @@ public sealed class WebSocketAuthenticateResult
     /// <exception cref="ArgumentException">The reason or status code is outside the allowed range.</exception>
     public static WebSocketAuthenticateResult Fail(string reason, int statusCode = StatusCodes.Status401Unauthorized)
     {
-        ReasonCode.ThrowIfInvalid(reason);
-        if (statusCode is < 400 or > 599)
-        {
-            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A rejection status code must be between 400 and 599.");
-        }
+        ReasonCode.ThrowIfInvalidRejection(reason, statusCode);
 
         return new(null, null, reason, statusCode);
     }

@@ -44,11 +44,7 @@ public sealed class WebSocketAuthenticatedContext
     /// <exception cref="ArgumentException">The reason or status code is outside the allowed range.</exception>
     public void Reject(string reason, int statusCode = StatusCodes.Status403Forbidden)
     {
-        ReasonCode.ThrowIfInvalid(reason);
-        if (statusCode is < 400 or > 599)
-        {
-            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A rejection status code must be between 400 and 599.");
-        }
+        ReasonCode.ThrowIfInvalidRejection(reason, statusCode);
 
         RejectionReason = reason;
         RejectionStatusCode = statusCode;

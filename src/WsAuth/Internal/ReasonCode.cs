@@ -23,6 +23,16 @@ internal static class ReasonCode
         return true;
     }
 
+    /// <summary>Validates a rejection: its reason code and an HTTP error status (400 to 599).</summary>
+    public static void ThrowIfInvalidRejection(string? reason, int statusCode)
+    {
+        ThrowIfInvalid(reason);
+        if (statusCode is < 400 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A rejection status code must be between 400 and 599.");
+        }
+    }
+
     public static void ThrowIfInvalid(string? reason)
     {
         if (!IsValid(reason))
