@@ -117,7 +117,7 @@ export declare class WsAuthError extends Error {
   readonly name: 'WsAuthError';
   /**
    * `ticket_refused`, `ticket_unavailable`, `ticket_invalid_response`, `token_unavailable`, `no_token`,
-   * `token_not_protocol_safe`, `socket_error`, `auth_timeout`, `unauthorized`, `refresh_failed`,
+   * `token_not_protocol_safe`, `socket_error`, `auth_timeout`, `not_acknowledged`, `unauthorized`, `refresh_failed`,
    * `invalid_socket_arguments`, `connect_failed`, `closed`.
    */
   readonly code: string;

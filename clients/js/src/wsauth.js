@@ -41,7 +41,6 @@ const TOKEN_METHODS = ['subprotocol', 'first-message'];
 const DEFAULT_RECONNECT = Object.freeze({ initialDelay: 1000, maxDelay: 30000, factor: 2, maxAttempts: Infinity, stableAfter: 5000 });
 const MIN_REFRESH_DELAY = 1000;
 const MAX_TIMER_DELAY = 2147483647; // setTimeout fires at once above 2^31-1 ms
-const MAX_QUEUED_BEFORE_ACK = 256;
 // RFC 7230 tchar: what a Sec-WebSocket-Protocol entry may contain.
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -277,7 +276,7 @@ export class WsAuthSocket extends EventTarget {
   #expiresAt = null;
   #credentialExpiresAt = null;
   #refreshing = false;
-  #queued = [];
+  #stopError = null;
   #reconnectTimer = null;
   #refreshTimer = null;
   #authTimer = null;
@@ -605,15 +604,6 @@ export class WsAuthSocket extends EventTarget {
     this.#protocol = socket.protocol ?? this.#protocol;
     this.#setExpiry(serverExpiresAt);
     this.dispatchEvent(new Event('open'));
-    const queued = this.#queued;
-    this.#queued = [];
-    for (const data of queued) {
-      if (socket !== this.#socket || this.#stopped) {
-        break;
-      }
-
-      this.#dispatchMessage(data);
-    }
   }
 
   #onSocketMessage(socket, event) {
@@ -628,11 +618,14 @@ export class WsAuthSocket extends EventTarget {
     }
 
     if (!this.#opened) {
-      // Only possible before the first-message acknowledgement; delivered after `open`, in order.
-      if (this.#queued.length < MAX_QUEUED_BEFORE_ACK) {
-        this.#queued.push(event.data);
-      }
-
+      // Only possible while waiting for the first-message acknowledgement. A WsAuth server sends no application data
+      // before it; if this one does, it did not take the first message as the credential (another method authenticated
+      // the handshake, or it sends no acknowledgement). Retrying would do the same: stop.
+      this.#stopError = new WsAuthError(
+        'not_acknowledged',
+        'The server sent application data before wsauth.authenticated: it did not take the first message as authentication (another method authenticated the handshake, or the server sends no acknowledgement: then set waitForAuthenticated: false).');
+      this.#emitError(this.#stopError);
+      socket.close(CloseCodes.NORMAL, 'not acknowledged');
       return;
     }
 
@@ -687,7 +680,6 @@ export class WsAuthSocket extends EventTarget {
     }
 
     this.#socket = null;
-    this.#queued = [];
     const wasOpen = this.#opened;
     this.#opened = false;
     this.#clearTimers();
@@ -699,6 +691,11 @@ export class WsAuthSocket extends EventTarget {
     if (this.#stopped) {
       this.#readyState = CLOSED;
       this.dispatchEvent(new WsAuthCloseEvent({ ...close, willReconnect: false }));
+      return;
+    }
+
+    if (this.#stopError !== null) {
+      this.#stop({ ...close, error: this.#stopError });
       return;
     }
 

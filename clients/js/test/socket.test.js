@@ -183,15 +183,23 @@ describe('control messages', () => {
     assert.deepEqual(events.filter((e) => e.type === 'refreshed' || e.type === 'expiring').map((e) => e.type), ['refreshed', 'expiring']);
   });
 
-  test('application messages that arrive before the acknowledgement are delivered after open', async () => {
-    const { sockets, types, events } = setup({ method: 'first-message', token: JWT });
+  test('application data before the acknowledgement stops: the server did not take the first message as auth', async () => {
+    // E.g. a cookie authenticated the handshake and the endpoint greeted the socket: the client must not pretend
+    // the token authenticated it, and retrying would do the same.
+    const { sockets, clock, events, client } = setup({ method: 'first-message', token: JWT });
     await flush();
     sockets[0].serverAccepts();
-    sockets[0].serverSends('early');
-    assert.deepEqual(types(), []);
-    sockets[0].serverSends('{"type":"wsauth.authenticated","expiresAt":null}');
-    assert.deepEqual(types(), ['open', 'message']);
-    assert.equal(events[1].data, 'early');
+    sockets[0].serverSends('{"type":"welcome","user":"alice","method":"cookie"}');
+    assert.equal(events.filter((e) => e.type === 'message').length, 0);
+    assert.equal(events.find((e) => e.type === 'error').error.code, 'not_acknowledged');
+    assert.equal(sockets[0].closedByClient.code, 1000);
+    sockets[0].closeCompletes();
+    const close = events.find((e) => e.type === 'close');
+    assert.equal(close.willReconnect, false);
+    assert.equal(close.error.code, 'not_acknowledged');
+    assert.equal(client.readyState, WsAuthSocket.CLOSED);
+    await clock.advance(600_000);
+    assert.equal(sockets.length, 1);
   });
 
   test('send works only while open', async () => {
