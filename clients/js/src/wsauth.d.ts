@@ -26,7 +26,7 @@ export declare const DEFAULT_TICKET_PATH: '/ws/ticket';
 export type TokenProtocolFormat =
   /** `[...protocols, "access_token", token]`; the token must be made of RFC 7230 token characters (a JWT is). */
   | 'marker'
-  /** `[...protocols, "base64url.bearer.authorization.k8s.io.<unpadded base64url of the token>"]`. */
+  /** `[...protocols, "base64url.bearer.authorization.k8s.io.<unpadded base64url of the token>"]`; needs an app protocol. */
   | 'kubernetes'
   /** The marker form with another marker entry. */
   | { marker: string; prefix?: never }

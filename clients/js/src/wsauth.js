@@ -277,6 +277,7 @@ export class WsAuthSocket extends EventTarget {
   #credentialExpiresAt = null;
   #refreshing = false;
   #stopError = null;
+  #credentialsRefused = false;
   #reconnectTimer = null;
   #refreshTimer = null;
   #authTimer = null;
@@ -313,6 +314,12 @@ export class WsAuthSocket extends EventTarget {
     }
 
     this.#tokenFormat = parseTokenProtocolFormat(options.tokenProtocol ?? 'marker');
+    if (this.#method === 'subprotocol' && this.#tokenFormat.prefix !== undefined && this.#protocols.length === 0) {
+      // The server may answer an app protocol or a marker, never the token entry; with nothing else offered it must
+      // refuse the handshake, as a browser fails one answered without a protocol.
+      throw new TypeError('The prefix (Kubernetes) form needs at least one app protocol in options.protocols for the server to answer.');
+    }
+
     if (this.#method === 'subprotocol') {
       for (const protocol of this.#protocols) {
         if (protocol === this.#tokenFormat.marker || (this.#tokenFormat.prefix !== undefined && protocol.startsWith(this.#tokenFormat.prefix))) {
@@ -598,6 +605,7 @@ export class WsAuthSocket extends EventTarget {
 
   #markOpen(socket, serverExpiresAt) {
     this.#opened = true;
+    this.#credentialsRefused = false;
     this.#openedAt = this.#now();
     this.#authFailures = 0;
     this.#readyState = OPEN;
@@ -734,6 +742,9 @@ export class WsAuthSocket extends EventTarget {
   }
 
   #retry(close, reason, slow) {
+    // Once the server refused a credential, every attempt asks for a fresh one until a connection opens.
+    this.#credentialsRefused ||= reason === 'unauthorized';
+    const nextReason = this.#credentialsRefused ? 'unauthorized' : reason;
     const settings = this.#reconnect;
     if (settings === null || this.#attempt >= settings.maxAttempts) {
       this.#stop(close);
@@ -751,7 +762,7 @@ export class WsAuthSocket extends EventTarget {
 
     this.#reconnectTimer = this.#setTimeout(() => {
       this.#reconnectTimer = null;
-      void this.#connect(reason);
+      void this.#connect(nextReason);
     }, delay);
   }
 

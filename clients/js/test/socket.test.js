@@ -95,10 +95,11 @@ describe('connecting with each method', () => {
 
   test('subprotocol, Kubernetes form: unpadded base64url of a non-ASCII token', async () => {
     const token = 'jéton✓';
-    const { sockets } = setup({ method: 'subprotocol', token: () => token, tokenProtocol: 'kubernetes' });
+    const { sockets } = setup({ method: 'subprotocol', token: () => token, tokenProtocol: 'kubernetes', protocols: ['chat.v1'] });
     await flush();
-    assert.equal(sockets[0].protocols.length, 1);
-    const [entry] = sockets[0].protocols;
+    assert.equal(sockets[0].protocols.length, 2);
+    assert.equal(sockets[0].protocols[0], 'chat.v1');
+    const entry = sockets[0].protocols[1];
     assert.ok(entry.startsWith(KUBERNETES_PREFIX));
     assert.match(entry, /^[A-Za-z0-9._-]+$/);
     assert.doesNotMatch(entry, /=/);
@@ -158,6 +159,7 @@ describe('connecting with each method', () => {
     assert.throws(() => new WsAuthSocket('ws://a/ws', { method: 'bearer', WebSocket: FakeWebSocket }), /Unknown method/);
     assert.throws(() => new WsAuthSocket('ws://a/ws', { method: 'subprotocol', WebSocket: FakeWebSocket }), /needs a token/);
     assert.throws(() => new WsAuthSocket('ws://a/ws', { method: 'subprotocol', token: 't', protocols: ['access_token'], WebSocket: FakeWebSocket }), /collides/);
+    assert.throws(() => new WsAuthSocket('ws://a/ws', { method: 'subprotocol', token: 't', tokenProtocol: 'kubernetes', WebSocket: FakeWebSocket }), /needs at least one app protocol/);
     const client = new WsAuthSocket('/ws', { method: 'cookie', baseUrl: 'https://app.test/page', WebSocket: FakeWebSocket });
     assert.equal(client.url, 'wss://app.test/ws');
     client.close();
@@ -309,6 +311,21 @@ describe('reconnecting', () => {
     await clock.advance(close.retryIn);
     assert.deepEqual(reasons, ['connect', 'unauthorized']);
     assert.deepEqual(sockets[1].protocols, ['access_token', 'token2']);
+  });
+
+  test('after a 4401, attempts keep asking for a fresh token until a connection opens', async () => {
+    const reasons = [];
+    const { sockets, clock } = setup({ method: 'subprotocol', token: ({ reason }) => (reasons.push(reason), 't') });
+    await flush();
+    sockets[0].serverAccepts();
+    sockets[0].serverCloses(4401, 'expired');
+    await clock.advance(1000);
+    sockets[1].refused(); // the network failed too
+    await clock.advance(2000);
+    sockets[2].serverAccepts();
+    sockets[2].serverCloses(1001);
+    await clock.advance(4000);
+    assert.deepEqual(reasons, ['connect', 'unauthorized', 'unauthorized', 'reconnect']);
   });
 
   test('4401 with the ticket method fetches a new ticket before reconnecting', async () => {
