@@ -104,6 +104,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                     FileProvider = new PhysicalFileProvider(RepositoryPaths.ClientScripts),
                 });
                 app.MapGet("/", () => Results.Content(ForeignPage.Html, "text/html; charset=utf-8"));
+                WireProtocolStub.Map(app);
             },
             address: IPAddress.Loopback);
 }
