@@ -40,6 +40,7 @@ var app = builder.Build();
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseSampleClientScripts(); // clients/js/src at /js/: the page uses the real browser client
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSocketAuth();
@@ -61,6 +62,9 @@ app.MapPost("/auth/logout", async (HttpContext context) =>
     await context.SignOutAsync();
     return Results.NoContent();
 });
+
+// Which WsAuth methods this server has, for the page (SampleMethods.cs).
+app.MapGet("/auth/methods", () => Results.Ok(new { methods = SampleMethods.Enabled }));
 
 // Placeholder until the ticket method lands: the route and response shape are part of the sample's contract.
 app.MapPost("/ws/ticket", () => Results.StatusCode(StatusCodes.Status501NotImplemented)).RequireAuthorization();

@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace WsAuth.BrowserTests;
+
+/// <summary>How the sample serves the browser client (no browser needed).</summary>
+[Collection(BrowserCollection.Name)]
+public class SampleHostingTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task ClientModule_IsServedAtJs_AsJavaScript_AndNothingElseFromThatFolder()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Sample.ListeningUri };
+
+        using var module = await client.GetAsync("/js/wsauth.js");
+        Assert.Equal(HttpStatusCode.OK, module.StatusCode);
+        Assert.Equal("text/javascript", module.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(
+            await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.ClientScripts, "wsauth.js")),
+            await module.Content.ReadAsStringAsync());
+
+        using var types = await client.GetAsync("/js/wsauth.d.ts");
+        Assert.Equal(HttpStatusCode.NotFound, types.StatusCode);
+    }
+
+    [Fact]
+    public void MissingClientFolder_FailsAtStartup_NamingTheFix()
+    {
+        using var sample = new SampleServer(BrowserFixture.SampleOrigin, new Dictionary<string, string?>
+        {
+            ["Sample:ClientScriptsPath"] = Path.Combine(Path.GetTempPath(), "wsauth-no-such-folder"),
+        });
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(sample.Start);
+        Assert.Contains("wsauth.js does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sample:ClientScriptsPath", error.Message, StringComparison.Ordinal);
+    }
+}
