@@ -7,18 +7,25 @@ work=$(mktemp -d)
 app_pid=
 trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-echo "== packing into $work/feed"
-dotnet pack "$root/src/WsAuth/WsAuth.csproj" -c Release -o "$work/feed" -p:ContinuousIntegrationBuild=true >"$work/pack.log" 2>&1 \
-  || { cat "$work/pack.log"; echo "package smoke test FAILED: dotnet pack"; exit 1; }
-nupkg=$(ls "$work"/feed/WsAuth.*.nupkg | grep -v '\.symbols\.' | head -n 1)
-version=$(basename "$nupkg" .nupkg); version=${version#WsAuth.}
-ls "$work"/feed/WsAuth."$version".snupkg >/dev/null
+echo "== packing every project under src/ into $work/feed"
+for project in "$root"/src/*/*.csproj; do
+  dotnet pack "$project" -c Release -o "$work/feed" -p:ContinuousIntegrationBuild=true >"$work/pack.log" 2>&1 \
+    || { cat "$work/pack.log"; echo "package smoke test FAILED: dotnet pack $project"; exit 1; }
+done
 
-# The package must carry what a user reads: README, license, repository, XML docs.
-unzip -l "$nupkg" | grep -q 'README.md'
-unzip -l "$nupkg" | grep -q 'lib/net10.0/WsAuth.xml'
-unzip -p "$nupkg" WsAuth.nuspec | grep -q '<license type="expression">MIT</license>'
-unzip -p "$nupkg" WsAuth.nuspec | grep -q '<repository type="git"'
+# Every package must carry what a user reads: README, license, repository, XML docs, and a symbols package.
+for nupkg in "$work"/feed/*.nupkg; do
+  case "$nupkg" in *.symbols.nupkg) continue ;; esac
+  id=$(unzip -p "$nupkg" '*.nuspec' | sed -n 's:.*<id>\(.*\)</id>.*:\1:p')
+  unzip -l "$nupkg" | grep -q 'README.md' || { echo "$id: no README"; exit 1; }
+  unzip -l "$nupkg" | grep -q "lib/net10.0/$id.xml" || { echo "$id: no XML docs"; exit 1; }
+  unzip -p "$nupkg" '*.nuspec' | grep -q '<license type="expression">MIT</license>' || { echo "$id: no license"; exit 1; }
+  unzip -p "$nupkg" '*.nuspec' | grep -q '<repository type="git"' || { echo "$id: no repository"; exit 1; }
+  ls "${nupkg%.nupkg}.snupkg" >/dev/null || { echo "$id: no symbols package"; exit 1; }
+  echo "   $id: README, XML docs, license, repository, symbols"
+done
+nupkg=$(ls "$work"/feed/WsAuth.[0-9]*.nupkg | head -n 1)
+version=$(basename "$nupkg" .nupkg); version=${version#WsAuth.}
 
 echo "== scratch app restoring WsAuth $version from the folder feed"
 mkdir -p "$work/app"
