@@ -37,6 +37,7 @@ public static class WebSocketAuthBuilderQueryTokenExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
+        builder.Services.TryAddSingleton(static sp => new QueryTokenWebSocketAuthenticator(TokenValidation.Required(sp), sp.GetRequiredService<IOptions<WebSocketQueryTokenOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         return builder.AddAuthenticator<QueryTokenWebSocketAuthenticator>(WebSocketAuthDefaults.QueryMethod);
     }
 }

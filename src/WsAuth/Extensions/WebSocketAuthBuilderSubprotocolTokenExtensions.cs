@@ -45,6 +45,7 @@ public static class WebSocketAuthBuilderSubprotocolTokenExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketSubprotocolTokenOptions>, WebSocketSubprotocolTokenOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
+        builder.Services.TryAddSingleton(static sp => new SubprotocolTokenWebSocketAuthenticator(TokenValidation.Required(sp), sp.GetRequiredService<IOptions<WebSocketSubprotocolTokenOptions>>()));
         return builder.AddAuthenticator<SubprotocolTokenWebSocketAuthenticator>(WebSocketAuthDefaults.SubprotocolMethod);
     }
 }
