@@ -57,6 +57,7 @@ public static class TestJwt
             ["iat"] = now.AddMinutes(-10).ToUnixTimeSeconds(),
             ["nbf"] = now.AddMinutes(-10).ToUnixTimeSeconds(),
             ["exp"] = now.AddMinutes(5).ToUnixTimeSeconds(),
+            ["jti"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), // a unique marker to search logs for
         };
         change?.Invoke(claims);
         return JsonSerializer.Serialize(claims.Where(c => c.Value is not null).ToDictionary());
@@ -70,6 +71,43 @@ public static class TestJwt
 
     public static string EcdsaToken(DateTimeOffset now, string subject = "alice")
         => Sign("""{"alg":"ES256","typ":"JWT","kid":"ec-1"}""", Payload(now, subject), Es256(Ecdsa));
+
+    /// <summary>
+    /// What must never appear in a log line for <paramref name="token"/>: the token, its encodings, its payload and
+    /// signature segments, and its <c>jti</c> (IdentityModel's messages with ShowPII carry the decoded claims).
+    /// </summary>
+    public static IEnumerable<string> Secrets(string token)
+    {
+        yield return token;
+        yield return Base64Url(token);
+        yield return Uri.EscapeDataString(token);
+        var parts = token.Split('.');
+        if (parts.Length >= 3)
+        {
+            yield return parts[1];
+            yield return parts[^1];
+            var claims = new List<string>();
+            try
+            {
+                using var payload = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+                foreach (var claim in payload.RootElement.EnumerateObject())
+                {
+                    if (claim.Value.ValueKind == JsonValueKind.String && claim.Name is "jti" or "iss" or "aud" or "sub")
+                    {
+                        claims.Add(claim.Value.GetString()!);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
+            {
+            }
+
+            foreach (var claim in claims)
+            {
+                yield return claim; // IdentityModel's messages with ShowPII carry issuer and audience values
+            }
+        }
+    }
 
     /// <summary>Kubernetes' subprotocol entry for <paramref name="token"/>.</summary>
     public static string KubernetesProtocol(string token) => WebSocketAuthDefaults.KubernetesSubprotocolTokenPrefix + Base64Url(token);

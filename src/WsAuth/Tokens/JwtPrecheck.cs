@@ -156,9 +156,9 @@ internal static class JwtPrecheck
                 return WebSocketAuthFailureReasons.MalformedToken;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return WebSocketAuthFailureReasons.MalformedToken;
+            return WebSocketAuthFailureReasons.MalformedToken; // InvalidOperationException: invalid UTF-8 in a string
         }
 
         if (encrypted)
@@ -208,7 +208,7 @@ internal static class JwtPrecheck
 
             return reader.TokenType == JsonTokenType.EndObject && !reader.Read();
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return false;
         }

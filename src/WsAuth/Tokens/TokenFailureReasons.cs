@@ -21,8 +21,11 @@ internal static class TokenFailureReasons
         SecurityTokenDecryptionFailedException or SecurityTokenEncryptionKeyNotFoundException or SecurityTokenDecompressionFailedException
             => WebSocketAuthFailureReasons.EncryptedToken,
         SecurityTokenException => WebSocketAuthFailureReasons.InvalidToken,
-        ArgumentException or FormatException or OverflowException => WebSocketAuthFailureReasons.MalformedToken,
-        { } e when e.GetType().Namespace?.StartsWith("Newtonsoft.Json", StringComparison.Ordinal) == true => WebSocketAuthFailureReasons.MalformedToken,
+        // Claims of the wrong JSON type or range ("exp":"soon", "exp":1e400, "iss":[...]): 6.8.0 surfaces them as these,
+        // or as exceptions of its internalized Json.NET.
+        ArgumentException or FormatException or OverflowException or InvalidCastException => WebSocketAuthFailureReasons.MalformedToken,
+        { } e when e.GetType().Namespace?.StartsWith("Microsoft.IdentityModel.Json", StringComparison.Ordinal) == true
+            || e.GetType().Namespace?.StartsWith("Newtonsoft.Json", StringComparison.Ordinal) == true => WebSocketAuthFailureReasons.MalformedToken,
         _ => WebSocketAuthFailureReasons.InvalidToken,
     };
 }
