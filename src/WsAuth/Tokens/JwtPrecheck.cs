@@ -60,7 +60,7 @@ internal static class JwtPrecheck
             return WebSocketAuthFailureReasons.MalformedToken; // also an empty signature
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(StrictBase64Url.MaxDecodedLength(Math.Max(header.Length, payload.Length)));
+        var buffer = ArrayPool<byte>.Shared.Rent(StrictBase64Url.MaxDecodedLength(Math.Max(Math.Max(header.Length, payload.Length), signature.Length)));
         try
         {
             if (!StrictBase64Url.TryDecode(header, buffer, out var headerLength))
@@ -76,6 +76,13 @@ internal static class JwtPrecheck
 
             if (!StrictBase64Url.TryDecode(payload, buffer, out var payloadLength)
                 || !IsObjectWithUniqueMembers(buffer.AsSpan(0, payloadLength)))
+            {
+                return WebSocketAuthFailureReasons.MalformedToken;
+            }
+
+            // Canonical encoding only: otherwise several strings (differing in a signature's unused trailing bits) would
+            // be the same valid token, defeating deny-lists and replay caches keyed by the token text.
+            if (!StrictBase64Url.TryDecode(signature, buffer, out _))
             {
                 return WebSocketAuthFailureReasons.MalformedToken;
             }

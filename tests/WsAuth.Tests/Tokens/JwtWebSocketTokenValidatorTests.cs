@@ -483,6 +483,20 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    public void NonCanonicalSignatureEncoding_IsRejected_SoOneTokenHasOneSpelling()
+    {
+        // An HS256 signature is 32 bytes: 43 base64url characters whose last one carries 2 unused bits.
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var good = TestJwt.HmacToken(Now);
+        var sibling = alphabet[alphabet.IndexOf(good[^1], StringComparison.Ordinal) ^ 1];
+        var sameBytes = good[..^1] + sibling;
+        Assert.Equal(Convert.ToHexString(System.Buffers.Text.Base64Url.DecodeFromChars(good.Split('.')[2].AsSpan()[..^1])), Convert.ToHexString(System.Buffers.Text.Base64Url.DecodeFromChars(sameBytes.Split('.')[2].AsSpan()[..^1])));
+
+        Assert.True(Create().Validate(good).Succeeded);
+        Assert.Equal(WebSocketAuthFailureReasons.MalformedToken, Reason(sameBytes));
+    }
+
+    [Fact]
     public void Truncated_IsRejected()
     {
         var good = TestJwt.HmacToken(Now);
