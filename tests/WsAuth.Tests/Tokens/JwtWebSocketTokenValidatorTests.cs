@@ -490,7 +490,6 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
         var good = TestJwt.HmacToken(Now);
         var sibling = alphabet[alphabet.IndexOf(good[^1], StringComparison.Ordinal) ^ 1];
         var sameBytes = good[..^1] + sibling;
-        Assert.Equal(Convert.ToHexString(System.Buffers.Text.Base64Url.DecodeFromChars(good.Split('.')[2].AsSpan()[..^1])), Convert.ToHexString(System.Buffers.Text.Base64Url.DecodeFromChars(sameBytes.Split('.')[2].AsSpan()[..^1])));
 
         Assert.True(Create().Validate(good).Succeeded);
         Assert.Equal(WebSocketAuthFailureReasons.MalformedToken, Reason(sameBytes));
