@@ -25,7 +25,8 @@ internal static class TokenApp
     public static Task<KestrelTestApp> StartAsync(
         Action<WebSocketAuthBuilder>? methods = null,
         Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? builder = null,
-        ConcurrentQueue<EndpointView>? seen = null)
+        ConcurrentQueue<EndpointView>? seen = null,
+        Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1)
         => KestrelTestApp.StartAsync(
             b =>
             {
@@ -73,7 +74,8 @@ internal static class TokenApp
                     await socket.SendAsync(Encoding.UTF8.GetBytes(welcome), WebSocketMessageType.Text, true, context.RequestAborted);
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
                 });
-            });
+            },
+            protocols: protocols);
 
     public static string Token(string user = "alice") => TestJwt.HmacToken(TimeProvider.System.GetUtcNow(), user);
 
