@@ -499,7 +499,8 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     public void Truncated_IsRejected()
     {
         var good = TestJwt.HmacToken(Now);
-        Assert.Equal(WebSocketAuthFailureReasons.InvalidSignature, Reason(good[..^4]));
+        Assert.Equal(WebSocketAuthFailureReasons.InvalidSignature, Reason(good[..^3])); // 40 of 43 characters: still canonical base64url
+        Assert.Equal(WebSocketAuthFailureReasons.MalformedToken, Reason(good[..^42]));
         Assert.Equal(WebSocketAuthFailureReasons.MalformedToken, Reason(good[..(good.LastIndexOf('.') + 1)]));
         Assert.Equal(WebSocketAuthFailureReasons.MalformedToken, Reason(good[..good.LastIndexOf('.')]));
         Assert.Equal(WebSocketAuthFailureReasons.MalformedToken, Reason(good[..20]));
