@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using WsAuth;
 using WsAuth.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,10 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<SampleTokens>();
 
+// The demo JWTs from POST /auth/login are validated with the sample's own signing key (from DI, hence Configure<SampleTokens>).
+builder.Services.AddOptions<WebSocketJwtOptions>()
+    .Configure<SampleTokens>((o, tokens) => o.SigningKeys.Add(tokens.SigningKey));
+
 // WsAuth: origins come from WsAuth:AllowedOrigins; when none are configured, the sample allows its own listening URLs.
 var configuredOrigins = builder.Configuration.GetSection("WsAuth:AllowedOrigins").GetChildren().Any();
 builder.Services.AddWebSocketAuth(o =>
@@ -34,6 +39,18 @@ builder.Services.AddWebSocketAuth(o =>
             }
         }
     })
+    .AddJwtValidation(o =>
+    {
+        o.ValidIssuers.Add(SampleTokens.Issuer);
+        o.ValidAudiences.Add(SampleTokens.Audience);
+    })
+
+    // Explicit credentials first, the ambient cookie last: a token the client chose to send says who it wants to be
+    // (a bad one fails the handshake rather than falling back to the cookie's user), and the subprotocol token must be
+    // read before the cookie so its entries are always hidden from the endpoint (WsAuth enforces that order at startup).
+    .AddBearer()                // Authorization: Bearer <jwt>         (non-browser clients)
+    .AddSubprotocolToken()      // new WebSocket(url, ["access_token", jwt]) or base64url.bearer.authorization.k8s.io.<jwt>
+    .AddQueryToken()            // /ws?access_token=<jwt>              (lands in URL logs: prefer the two above)
     .AddCookie();
 
 var app = builder.Build();

@@ -8,5 +8,11 @@ namespace WsAuth.Sample;
 /// </summary>
 internal static class SampleMethods
 {
-    public static readonly IReadOnlyList<string> Enabled = [WebSocketAuthDefaults.CookieMethod];
+    public static readonly IReadOnlyList<string> Enabled =
+    [
+        WebSocketAuthDefaults.BearerMethod,
+        WebSocketAuthDefaults.SubprotocolMethod,
+        WebSocketAuthDefaults.QueryMethod,
+        WebSocketAuthDefaults.CookieMethod,
+    ];
 }

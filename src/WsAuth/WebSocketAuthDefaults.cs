@@ -11,4 +11,28 @@ public static class WebSocketAuthDefaults
 
     /// <summary>The method name of the cookie authenticator.</summary>
     public const string CookieMethod = "cookie";
+
+    /// <summary>The method name of the <c>Authorization: Bearer</c> header authenticator.</summary>
+    public const string BearerMethod = "bearer";
+
+    /// <summary>The method name of the query-string token authenticator.</summary>
+    public const string QueryMethod = "query";
+
+    /// <summary>The method name of the <c>Sec-WebSocket-Protocol</c> token authenticator.</summary>
+    public const string SubprotocolMethod = "subprotocol";
+
+    /// <summary>The default query parameter that carries a token: <c>access_token</c>.</summary>
+    public const string QueryTokenParameter = "access_token";
+
+    /// <summary>
+    /// The default marker protocol of the subprotocol token: the entry after it is the token, as in
+    /// <c>new WebSocket(url, ["chat.v1", "access_token", token])</c>.
+    /// </summary>
+    public const string SubprotocolTokenMarker = "access_token";
+
+    /// <summary>
+    /// Kubernetes' subprotocol token prefix: <c>base64url.bearer.authorization.k8s.io.</c> followed by the unpadded
+    /// base64url encoding of the token.
+    /// </summary>
+    public const string KubernetesSubprotocolTokenPrefix = "base64url.bearer.authorization.k8s.io.";
 }

@@ -157,7 +157,11 @@ internal sealed partial class WebSocketAuthMiddleware
 
         if (winner is null || result is null || !result.Succeeded)
         {
-            await RejectAsync(context, start, null, WebSocketAuthFailureReasons.NoCredentials, StatusCodes.Status401Unauthorized);
+            // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials".
+            var reason = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization)
+                ? WebSocketAuthFailureReasons.BasicNotSupported
+                : WebSocketAuthFailureReasons.NoCredentials;
+            await RejectAsync(context, start, null, reason, StatusCodes.Status401Unauthorized);
             return;
         }
 

@@ -53,3 +53,43 @@ public class Http2Tests
         Assert.Equal(0, app.EndpointInvocations);
     }
 }
+
+/// <summary>The subprotocol token over HTTP/2 extended CONNECT: the same answers as over HTTP/1.1.</summary>
+public class Http2SubprotocolTokenTests
+{
+    private static async Task<(HttpStatusCode Status, string? Protocol)> ConnectAsync(KestrelTestApp app, params string[] protocols)
+    {
+        using var handler = new SocketsHttpHandler();
+        using var invoker = new HttpMessageInvoker(handler);
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader("Origin", TokenApp.AllowedOrigin);
+        foreach (var protocol in protocols)
+        {
+            socket.Options.AddSubProtocol(protocol);
+        }
+
+        try
+        {
+            await socket.ConnectAsync(app.WebSocketUri(), invoker, new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+            Assert.Contains("\"method\":\"subprotocol\"", await WebSocketTestClient.ReceiveTextAsync(socket), StringComparison.Ordinal);
+            return (socket.HttpStatusCode, socket.SubProtocol);
+        }
+        catch (WebSocketException)
+        {
+            return (socket.HttpStatusCode, null);
+        }
+    }
+
+    [Fact]
+    public async Task MarkerAndKubernetesForms_AnswerANonCredentialProtocol()
+    {
+        await using var app = await TokenApp.StartAsync(protocols: HttpProtocols.Http2);
+        var token = TokenApp.Token();
+        Assert.Equal((HttpStatusCode.OK, "access_token"), await ConnectAsync(app, "chat.v1", "access_token", token));
+        Assert.Equal((HttpStatusCode.OK, "chat.v1"), await ConnectAsync(app, TestJwt.KubernetesProtocol(token), "chat.v1"));
+        Assert.Equal((HttpStatusCode.BadRequest, null), await ConnectAsync(app, TestJwt.KubernetesProtocol(token)));
+    }
+}

@@ -17,6 +17,9 @@ namespace WsAuth.Testing;
 /// </summary>
 public sealed class KestrelTestApp : IAsyncDisposable
 {
+    private static readonly Lazy<string> EmptyContentRoot = new(() =>
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "wsauth-kestrel-test-app-" + Environment.ProcessId)).FullName);
+
     private int _endpointInvocations;
 
     private KestrelTestApp(WebApplication app, LogCapture logs)
@@ -50,6 +53,10 @@ public sealed class KestrelTestApp : IAsyncDisposable
         {
             EnvironmentName = environment,
             ApplicationName = typeof(KestrelTestApp).Assembly.GetName().Name,
+
+            // An empty content root: an appsettings.json copied into the test output (the sample's, through a project
+            // reference) must not filter the logs the tests capture at Trace or change any option.
+            ContentRootPath = EmptyContentRoot.Value,
         });
         builder.WebHost.UseKestrel(k => k.Listen(address ?? IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
         var logs = new LogCapture();

@@ -17,6 +17,13 @@ public sealed class LogCapture : ILoggerProvider
     public IEnumerable<CapturedLog> ForCategoryPrefix(string prefix)
         => Entries.Where(e => e.Category.StartsWith(prefix, StringComparison.Ordinal));
 
+    /// <summary>Lines written by the WsAuth libraries themselves (category <c>WsAuth…</c>), not by test code in a <c>WsAuth.*Tests</c> namespace.</summary>
+    public IEnumerable<CapturedLog> FromWsAuth()
+        => Entries.Where(e => e.Category.StartsWith("WsAuth", StringComparison.Ordinal)
+            && !e.Category.StartsWith("WsAuth.FunctionalTests", StringComparison.Ordinal)
+            && !e.Category.StartsWith("WsAuth.Tests", StringComparison.Ordinal)
+            && !e.Category.StartsWith("WsAuth.Testing", StringComparison.Ordinal));
+
     private sealed class CapturingLogger(LogCapture owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;

@@ -41,4 +41,58 @@ public static class WebSocketAuthFailureReasons
 
     /// <summary>500: an authenticator threw an exception.</summary>
     public const string AuthenticatorError = "authenticator_error";
+
+    /// <summary>
+    /// 401: the handshake carried only <c>Authorization: Basic</c> credentials (a <c>user:pass@host</c> URL). Basic
+    /// authentication is not a WsAuth method.
+    /// </summary>
+    public const string BasicNotSupported = "basic_not_supported";
+
+    /// <summary>400: the request carries the token more than once (two <c>Authorization</c> headers, two query values, two subprotocol tokens).</summary>
+    public const string TokenMultiple = "token_multiple";
+
+    /// <summary>400: the token's place is there but empty (<c>Bearer</c> alone, <c>?access_token=</c>, a marker protocol with nothing after it).</summary>
+    public const string TokenMissing = "token_missing";
+
+    /// <summary>400: a subprotocol token is not unpadded base64url of UTF-8 text (padding <c>=</c>, other characters).</summary>
+    public const string TokenEncodingInvalid = "token_encoding_invalid";
+
+    /// <summary>400: a subprotocol token was offered without another protocol the server could answer (browsers fail such a handshake).</summary>
+    public const string SubprotocolRequired = "subprotocol_required";
+
+    /// <summary>401: the token is longer than the validator's size cap.</summary>
+    public const string TokenTooLarge = "token_too_large";
+
+    /// <summary>401: the token is not a well-formed JWS compact JWT (three base64url segments, a JSON header with a unique <c>alg</c>).</summary>
+    public const string MalformedToken = "malformed_token";
+
+    /// <summary>401: an encrypted token (five segments, or an <c>enc</c> or <c>zip</c> header); JWE is not accepted.</summary>
+    public const string EncryptedToken = "encrypted_token";
+
+    /// <summary>401: the token's <c>alg</c> is not on the allow-list (<c>none</c> never is).</summary>
+    public const string AlgorithmNotAllowed = "algorithm_not_allowed";
+
+    /// <summary>401: no configured key verifies the token's signature.</summary>
+    public const string InvalidSignature = "invalid_signature";
+
+    /// <summary>401: the token's <c>nbf</c> is in the future, beyond the clock skew.</summary>
+    public const string NotYetValid = "not_yet_valid";
+
+    /// <summary>401: the token has no <c>exp</c> claim; WsAuth requires one.</summary>
+    public const string MissingExpiration = "missing_expiration";
+
+    /// <summary>401: the token's issuer is not one of the valid issuers.</summary>
+    public const string InvalidIssuer = "invalid_issuer";
+
+    /// <summary>401: the token's audience is not one of the valid audiences.</summary>
+    public const string InvalidAudience = "invalid_audience";
+
+    /// <summary>401: the token's <c>typ</c> header is not one of the valid types (for example an ID token where an access token is expected).</summary>
+    public const string InvalidType = "invalid_type";
+
+    /// <summary>401: the token was rejected for another reason.</summary>
+    public const string InvalidToken = "invalid_token";
+
+    /// <summary>500: the token validator could not run (a key resolver threw, the forwarding scheme is missing).</summary>
+    public const string TokenValidatorError = "token_validator_error";
 }

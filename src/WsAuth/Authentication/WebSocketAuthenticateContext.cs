@@ -36,7 +36,8 @@ public sealed class WebSocketAuthenticateContext
 
     /// <summary>
     /// The subprotocol answered when the endpoint accepts without choosing one, such as the marker protocol that announced
-    /// a token. It must be one of <see cref="RequestedProtocols"/> after hiding.
+    /// a token. It must be a protocol the client offered that carries no credential: one of <see cref="RequestedProtocols"/>,
+    /// or an entry the authenticator hid only to keep it from endpoint code (a marker).
     /// </summary>
     public string? FallbackProtocol { get; set; }
 

@@ -16,13 +16,14 @@ internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSo
 
     public Task<WebSocket> AcceptAsync(WebSocketAcceptContext acceptContext)
     {
-        acceptContext ??= new WebSocketAcceptContext();
-        var chosen = acceptContext.SubProtocol;
-        if (chosen is null)
+        var chosen = acceptContext?.SubProtocol;
+        if (chosen is null && handshake.FallbackProtocol is not null)
         {
-            acceptContext.SubProtocol = handshake.FallbackProtocol;
+            // A copy, never the caller's instance: AcceptWebSocketAsync() without a protocol passes one static
+            // WebSocketAcceptContext shared by every request in the process.
+            acceptContext = WithSubProtocol(acceptContext, handshake.FallbackProtocol);
         }
-        else if (!Contains(handshake.RequestedProtocols, chosen))
+        else if (chosen is not null && !Contains(handshake.RequestedProtocols, chosen))
         {
             // The chosen value is not echoed: it may be a credential the client offered.
             throw new InvalidOperationException(
@@ -30,7 +31,25 @@ internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSo
                 + "carries a credential). Choose one of HttpContext.WebSockets.WebSocketRequestedProtocols, or none.");
         }
 
-        return inner.AcceptAsync(acceptContext);
+        return inner.AcceptAsync(acceptContext ?? new WebSocketAcceptContext());
+    }
+
+    private static WebSocketAcceptContext WithSubProtocol(WebSocketAcceptContext? original, string? subProtocol)
+    {
+        if (original is null)
+        {
+            return new WebSocketAcceptContext { SubProtocol = subProtocol };
+        }
+
+        return new WebSocketAcceptContext
+        {
+            SubProtocol = subProtocol,
+            KeepAliveInterval = original.KeepAliveInterval,
+            KeepAliveTimeout = original.KeepAliveTimeout,
+            DangerousEnableCompression = original.DangerousEnableCompression,
+            DisableServerContextTakeover = original.DisableServerContextTakeover,
+            ServerMaxWindowBits = original.ServerMaxWindowBits,
+        };
     }
 
     private static bool Contains(IReadOnlyList<string> list, string value)

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace WsAuth.Internal;
+
+/// <summary>Binds <see cref="WebSocketJwtOptions"/> from <c>WsAuth:Jwt</c> (keys are given in code, never in configuration).</summary>
+internal sealed class WebSocketJwtConfigureOptions(IServiceProvider services) : IConfigureOptions<WebSocketJwtOptions>
+{
+    public const string SectionName = WebSocketAuthDefaults.ConfigurationSection + ":Jwt";
+
+    public void Configure(WebSocketJwtOptions options)
+    {
+        var section = services.GetService<IConfiguration>()?.GetSection(SectionName);
+        if (section is null || !section.Exists())
+        {
+            return;
+        }
+
+        ConfigurationValues.List(section, nameof(WebSocketJwtOptions.ValidIssuers), options.ValidIssuers);
+        ConfigurationValues.List(section, nameof(WebSocketJwtOptions.ValidAudiences), options.ValidAudiences);
+        ConfigurationValues.List(section, nameof(WebSocketJwtOptions.AllowedAlgorithms), options.AllowedAlgorithms);
+        ConfigurationValues.List(section, nameof(WebSocketJwtOptions.ValidTypes), options.ValidTypes);
+        ConfigurationValues.Bool<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ValidateIssuer), v => options.ValidateIssuer = v);
+        ConfigurationValues.Bool<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ValidateAudience), v => options.ValidateAudience = v);
+        ConfigurationValues.TimeSpanValue<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ClockSkew), v => options.ClockSkew = v);
+        ConfigurationValues.Int<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.MaxTokenSize), v => options.MaxTokenSize = v);
+        ConfigurationValues.String(section, nameof(WebSocketJwtOptions.NameClaimType), v => options.NameClaimType = v);
+        ConfigurationValues.String(section, nameof(WebSocketJwtOptions.RoleClaimType), v => options.RoleClaimType = v);
+    }
+}

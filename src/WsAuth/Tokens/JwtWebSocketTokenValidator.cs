@@ -1,0 +1,214 @@
+using System.Collections.Frozen;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace WsAuth.Internal;
+
+/// <summary>
+/// WsAuth's default <see cref="IWebSocketTokenValidator"/>: signed JWTs on IdentityModel 6.8.0, behind
+/// <see cref="JwtPrecheck"/> (shape, size, algorithm, no JWE) and with WsAuth's own lifetime rule (required <c>exp</c>,
+/// small clock skew, the injected clock).
+/// </summary>
+internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValidator
+{
+    public const string AuthenticationType = "jwt";
+
+    private static readonly string[] HmacAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512];
+    private static readonly string[] RsaAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+    ];
+
+    private static readonly string[] EcdsaAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512];
+
+    private readonly JsonWebTokenHandler _handler;
+    private readonly TokenValidationParameters _parameters;
+    private readonly int _maxTokenSize;
+    private readonly FrozenSet<string> _algorithms;
+    private readonly FrozenSet<string> _validTypes;
+    private readonly SecurityKey[] _staticKeys;
+    private readonly Func<string?, IEnumerable<SecurityKey>?>? _resolver;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _clockSkew;
+    private readonly ILogger _logger;
+
+    public JwtWebSocketTokenValidator(
+        IOptions<WebSocketJwtOptions> options,
+        IOptions<WebSocketAuthOptions> authOptions,
+        TimeProvider timeProvider,
+        ILogger<JwtWebSocketTokenValidator> logger)
+    {
+        var o = options.Value; // validated at startup by WebSocketJwtOptionsValidator
+        _time = authOptions.Value.TimeProvider ?? timeProvider;
+        _logger = logger;
+        _maxTokenSize = o.MaxTokenSize;
+        _clockSkew = o.ClockSkew;
+        _algorithms = EffectiveAlgorithms(o).ToFrozenSet(StringComparer.Ordinal);
+        _validTypes = o.ValidTypes.Select(JwtPrecheck.NormalizeType).ToFrozenSet(StringComparer.Ordinal);
+        _staticKeys = [.. o.SigningKeys];
+        _resolver = o.SigningKeyResolver;
+        _handler = new JsonWebTokenHandler { MaximumTokenSizeInBytes = o.MaxTokenSize };
+        _parameters = new TokenValidationParameters
+        {
+            ValidAlgorithms = [.. _algorithms],
+            IssuerSigningKeys = _staticKeys,
+            IssuerSigningKeyResolver = _resolver is null ? null : (_, _, kid, _) => ResolveKeys(kid),
+            TryAllIssuerSigningKeys = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = false, // the keys are the app's own
+            ValidateIssuer = o.ValidateIssuer,
+            ValidIssuers = [.. o.ValidIssuers],
+            ValidateAudience = o.ValidateAudience,
+            ValidAudiences = [.. o.ValidAudiences],
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            LifetimeValidator = ValidateLifetime,
+            ClockSkew = o.ClockSkew,
+            ValidateTokenReplay = false,
+            SaveSigninToken = false,
+            NameClaimType = o.NameClaimType,
+            RoleClaimType = o.RoleClaimType,
+            AuthenticationType = AuthenticationType,
+
+            // No TokenDecryptionKey(s): even if a JWE got past the precheck, the library could not decrypt (or inflate) it.
+        };
+
+        Log.Configured(_logger, string.Join(", ", _algorithms.Order(StringComparer.Ordinal)), _staticKeys.Length, _resolver is not null, _clockSkew);
+    }
+
+    /// <summary>The algorithms accepted: the configured list, else those that fit the configured keys.</summary>
+    public static IEnumerable<string> EffectiveAlgorithms(WebSocketJwtOptions options)
+        => options.AllowedAlgorithms.Count > 0
+            ? options.AllowedAlgorithms
+            : options.SigningKeys.SelectMany(AlgorithmsFor).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The JWS algorithms WsAuth supports at all.</summary>
+    public static bool IsSupportedAlgorithm(string algorithm)
+        => HmacAlgorithms.Contains(algorithm, StringComparer.Ordinal)
+            || RsaAlgorithms.Contains(algorithm, StringComparer.Ordinal)
+            || EcdsaAlgorithms.Contains(algorithm, StringComparer.Ordinal);
+
+    /// <summary>The algorithms a key of this kind can verify; empty for a kind WsAuth does not support.</summary>
+    public static IReadOnlyList<string> AlgorithmsFor(SecurityKey key) => key switch
+    {
+        SymmetricSecurityKey => HmacAlgorithms,
+        RsaSecurityKey => RsaAlgorithms,
+        ECDsaSecurityKey => EcdsaAlgorithms,
+        X509SecurityKey { PublicKey: RSA } => RsaAlgorithms,
+        X509SecurityKey { PublicKey: ECDsa } => EcdsaAlgorithms,
+        JsonWebKey { Kty: JsonWebAlgorithmsKeyTypes.RSA } => RsaAlgorithms,
+        JsonWebKey { Kty: JsonWebAlgorithmsKeyTypes.EllipticCurve } => EcdsaAlgorithms,
+        JsonWebKey { Kty: JsonWebAlgorithmsKeyTypes.Octet } => HmacAlgorithms,
+        _ => [],
+    };
+
+    public ValueTask<WebSocketAuthenticateResult> ValidateAsync(string token, HttpContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return ValueTask.FromResult(Validate(token));
+    }
+
+    internal WebSocketAuthenticateResult Validate(string token)
+    {
+        var reason = JwtPrecheck.Check(token, _maxTokenSize, _algorithms, _validTypes);
+        if (reason is not null)
+        {
+            Log.Rejected(_logger, reason, null);
+            return WebSocketAuthenticateResult.Fail(reason);
+        }
+
+        TokenValidationResult result;
+        try
+        {
+            result = _handler.ValidateToken(token, _parameters);
+        }
+        catch (Exception ex)
+        {
+            result = new TokenValidationResult { IsValid = false, Exception = ex };
+        }
+
+        if (result.Exception is KeyResolverException resolverFailure)
+        {
+            Log.KeyResolverFailed(_logger, resolverFailure.InnerExceptionType);
+            return WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.TokenValidatorError, StatusCodes.Status500InternalServerError);
+        }
+
+        if (!result.IsValid || result.ClaimsIdentity is not { IsAuthenticated: true } identity || result.SecurityToken is not JsonWebToken jwt)
+        {
+            // Only the exception's type is logged: with IdentityModelEventSource.ShowPII its message can contain the token.
+            reason = TokenFailureReasons.FromException(result.Exception);
+            Log.Rejected(_logger, reason, result.Exception?.GetType().Name);
+            return WebSocketAuthenticateResult.Fail(reason);
+        }
+
+        return WebSocketAuthenticateResult.Success(new ClaimsPrincipal(identity), new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)));
+    }
+
+    private SecurityKey[] ResolveKeys(string? kid)
+    {
+        IEnumerable<SecurityKey>? resolved;
+        try
+        {
+            resolved = _resolver!(string.IsNullOrEmpty(kid) ? null : kid);
+        }
+        catch (Exception ex)
+        {
+            throw new KeyResolverException(ex.GetType().FullName);
+        }
+
+        return resolved is null ? _staticKeys : [.. resolved, .. _staticKeys];
+    }
+
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        // Messages are fixed text: nothing from the token goes into them.
+        // 6.8.0 passes DateTime.MinValue, not null, for a missing exp: look at the claim itself.
+        if (expires is not { } exp || token is not JsonWebToken jwt || !jwt.TryGetPayloadValue<object>(JwtRegisteredClaimNames.Exp, out _))
+        {
+            throw new SecurityTokenNoExpirationException("The token has no exp claim.");
+        }
+
+        if (notBefore is { } nbf && jwt.TryGetPayloadValue<object>(JwtRegisteredClaimNames.Nbf, out _) && nbf > exp)
+        {
+            throw new SecurityTokenInvalidLifetimeException("The token's nbf is after its exp.");
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (notBefore is { } start && start != DateTime.MinValue && start > now + _clockSkew)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not valid yet.");
+        }
+
+        if (exp < now - _clockSkew)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.");
+        }
+
+        return true;
+    }
+
+    /// <summary>Carries a key resolver's failure out of IdentityModel with only the exception type.</summary>
+    private sealed class KeyResolverException(string? innerExceptionType) : Exception("The signing key resolver threw.")
+    {
+        public string? InnerExceptionType { get; } = innerExceptionType;
+    }
+
+    // Event ids 100-199 belong to token validation and the token authenticators. Never renumber or reuse one.
+    private static partial class Log
+    {
+        [LoggerMessage(100, LogLevel.Debug, "JWT rejected: {Reason} ({ExceptionType}).", EventName = "JwtRejected")]
+        public static partial void Rejected(ILogger logger, string reason, string? exceptionType);
+
+        [LoggerMessage(101, LogLevel.Error, "The JWT signing key resolver threw {ExceptionType}; the token was rejected with 500. The exception message is not logged.", EventName = "JwtKeyResolverFailed")]
+        public static partial void KeyResolverFailed(ILogger logger, string? exceptionType);
+
+        [LoggerMessage(102, LogLevel.Debug, "JWT validation accepts algorithms [{Algorithms}] with {KeyCount} configured keys (key resolver: {HasResolver}) and a clock skew of {ClockSkew}.", EventName = "JwtConfigured")]
+        public static partial void Configured(ILogger logger, string algorithms, int keyCount, bool hasResolver, TimeSpan clockSkew);
+    }
+}
