@@ -18,6 +18,18 @@ public sealed class TestTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers created and not yet disposed or expired (a one-shot timer leaves the list when it fires).</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override long GetTimestamp()
