@@ -33,7 +33,8 @@ internal sealed class SessionHarness : IDisposable
             NullLogger.Instance);
         Context = new DefaultHttpContext { RequestServices = _services };
         Feature = new WebSocketAuthFeature(Principal(subject), "test", expiresAt, null);
-        Session = settings.Start(_pair.Server, Context, Feature, Time.GetUtcNow(), null)
+        Strict = new StrictWebSocket(_pair.Server);
+        Session = settings.Start(Strict, Context, Feature, Time.GetUtcNow(), null)
             ?? throw new InvalidOperationException("The settings need no session.");
     }
 
@@ -46,6 +47,9 @@ internal sealed class SessionHarness : IDisposable
     public WebSocketAuthFeature Feature { get; }
 
     public SessionWebSocket Session { get; }
+
+    /// <summary>The server socket under the session, which counts violations of the one-outstanding-send rule.</summary>
+    public StrictWebSocket Strict { get; }
 
     public WebSocket Client => _pair.Client;
 
@@ -69,11 +73,12 @@ internal sealed class SessionHarness : IDisposable
     /// <summary>Receives one whole message on the server side through the session, with a buffer of <paramref name="bufferSize"/> bytes.</summary>
     public async Task<(WebSocketMessageType Type, string Text)> ServerReceiveAsync(int bufferSize = 4096)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a failure, not a hang
         var buffer = new byte[bufferSize];
         var message = new MemoryStream();
         while (true)
         {
-            var result = await Session.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+            var result = await Session.ReceiveAsync(buffer.AsMemory(), timeout.Token);
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
             {
@@ -85,11 +90,12 @@ internal sealed class SessionHarness : IDisposable
     /// <summary>Receives one whole message on the client side.</summary>
     public async Task<(WebSocketMessageType Type, string Text)> ClientReceiveAsync()
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a failure, not a hang
         var buffer = new byte[64 * 1024];
         var total = 0;
         while (true)
         {
-            var result = await Client.ReceiveAsync(buffer.AsMemory(total), CancellationToken.None);
+            var result = await Client.ReceiveAsync(buffer.AsMemory(total), timeout.Token);
             total += result.Count;
             if (result.EndOfMessage)
             {

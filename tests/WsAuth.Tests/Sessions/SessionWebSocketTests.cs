@@ -261,6 +261,28 @@ public class SessionWebSocketTests
         await Task.WhenAll(sender, receiver, clientSends);
         Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"m{i}-a-b"), appMessages);
         Assert.Equal(Refreshes, acks);
+        Assert.Equal(0, h.Strict.Violations);
+    }
+
+    [Fact]
+    public async Task ControlMessage_DueWhileAnEndpointSendIsOutstanding_WaitsForIt()
+    {
+        // WebSocket allows one outstanding send: the warning must not reach the socket until the endpoint's send is done.
+        using var h = new SessionHarness(o => o.ExpiryWarning = TimeSpan.FromSeconds(10), expiresAt: Start.AddSeconds(60));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Strict.HoldNextSend = release;
+
+        var endpointSend = h.Session.SendAsync("app"u8.ToArray().AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None).AsTask();
+        await h.Strict.SendHeld.Task;
+        h.Time.Advance(TimeSpan.FromSeconds(50)); // the warning falls due now, on this thread
+        var violationsWhileHeld = h.Strict.Violations;
+        release.SetResult();
+        await endpointSend;
+
+        Assert.Equal(0, violationsWhileHeld);
+        Assert.Equal("app", (await h.ClientReceiveAsync()).Text);
+        Assert.Equal("wsauth.expiring", JsonDocument.Parse((await h.ClientReceiveAsync()).Text).RootElement.GetProperty("type").GetString());
+        Assert.Equal(0, h.Strict.Violations);
     }
 
     [Fact]
