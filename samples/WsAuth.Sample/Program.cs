@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using WsAuth;
 using WsAuth.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,9 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<SampleTokens>();
 
+// Validates the demo JWTs in first messages and in-band refreshes.
+builder.Services.AddSingleton<IWebSocketTokenValidator, SampleTokenValidator>();
+
 // WsAuth: origins come from WsAuth:AllowedOrigins; when none are configured, the sample allows its own listening URLs.
 var configuredOrigins = builder.Configuration.GetSection("WsAuth:AllowedOrigins").GetChildren().Any();
 builder.Services.AddWebSocketAuth(o =>
@@ -33,8 +37,13 @@ builder.Services.AddWebSocketAuth(o =>
                 o.AllowedOrigins.Add(origin);
             }
         }
+
+        // Sessions end when their credential does (JWT exp, cookie expiry): 4401 "expired", unless the client sends
+        // {"type":"refresh","token":"..."} first. Warn clients 30 seconds ahead (WsAuth:Sessions:ExpiryWarning overrides it).
+        o.Sessions.ExpiryWarning ??= TimeSpan.FromSeconds(30);
     })
-    .AddCookie();
+    .AddCookie()
+    .AddFirstMessage(); // no cookie on the handshake: the first message {"type":"auth","token":"<jwt>"} authenticates
 
 var app = builder.Build();
 

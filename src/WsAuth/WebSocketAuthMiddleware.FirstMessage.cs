@@ -136,7 +136,8 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         var session = _sessions.Start(socket, context, feature, startTime, Authorizer(context, requirements));
-        context.Features.Set<IHttpWebSocketFeature>(new PreAcceptedWebSocketFeature((WebSocket?)session ?? socket, protocol));
+        var accepted = new PreAcceptedWebSocketFeature((WebSocket?)session ?? socket, protocol);
+        context.Features.Set<IHttpWebSocketFeature>(accepted);
         _metrics.Authenticated(method, start, _time);
         Log.Authenticated(_logger, method, context.TraceIdentifier);
         try
@@ -148,6 +149,11 @@ internal sealed partial class WebSocketAuthMiddleware
             if (session is not null)
             {
                 await session.EndAsync();
+            }
+
+            if (!accepted.Accepted)
+            {
+                socket.Dispose(); // the endpoint never took it
             }
         }
     }

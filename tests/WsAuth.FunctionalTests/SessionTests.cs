@@ -179,6 +179,7 @@ public class SessionTests
         Assert.Equal("wsauth.refreshed", secondAck.GetProperty("type").GetString());
         Assert.Equal("plain", plain);
         Assert.Equal(3, validator.Calls); // the first message and two refreshes
+        Assert.DoesNotContain(app.Logs.Entries, e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -14,6 +14,9 @@ internal sealed class PreAcceptedWebSocketFeature(WebSocket socket, string? prot
 
     public bool IsWebSocketRequest => true;
 
+    /// <summary>Whether endpoint code took the socket; if not, WsAuth disposes it when the endpoint returns.</summary>
+    public bool Accepted => Volatile.Read(ref _accepted) != 0;
+
     public Task<WebSocket> AcceptAsync(WebSocketAcceptContext context)
     {
         if (context?.SubProtocol is { } requested && !string.Equals(requested, protocol, StringComparison.Ordinal))
