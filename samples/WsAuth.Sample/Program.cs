@@ -38,6 +38,10 @@ builder.Services.AddWebSocketAuth(o =>
                 o.AllowedOrigins.Add(origin);
             }
         }
+
+        // Sessions end when their credential does (JWT exp, cookie expiry): 4401 "expired", unless the client sends
+        // {"type":"refresh","token":"..."} first. Warn clients 30 seconds ahead (WsAuth:Sessions:ExpiryWarning overrides it).
+        o.Sessions.ExpiryWarning ??= TimeSpan.FromSeconds(30);
     })
     .AddJwtValidation(o =>
     {
@@ -51,7 +55,8 @@ builder.Services.AddWebSocketAuth(o =>
     .AddBearer()                // Authorization: Bearer <jwt>         (non-browser clients)
     .AddSubprotocolToken()      // new WebSocket(url, ["access_token", jwt]) or base64url.bearer.authorization.k8s.io.<jwt>
     .AddQueryToken()            // /ws?access_token=<jwt>              (lands in URL logs: prefer the two above)
-    .AddCookie();
+    .AddCookie()
+    .AddFirstMessage();         // nothing on the handshake: the first message {"type":"auth","token":"<jwt>"} authenticates
 
 var app = builder.Build();
 

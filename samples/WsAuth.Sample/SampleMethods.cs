@@ -14,5 +14,6 @@ internal static class SampleMethods
         WebSocketAuthDefaults.SubprotocolMethod,
         WebSocketAuthDefaults.QueryMethod,
         WebSocketAuthDefaults.CookieMethod,
+        WebSocketAuthDefaults.FirstMessageMethod,
     ];
 }

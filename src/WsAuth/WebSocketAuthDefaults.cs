@@ -35,4 +35,7 @@ public static class WebSocketAuthDefaults
     /// base64url encoding of the token.
     /// </summary>
     public const string KubernetesSubprotocolTokenPrefix = "base64url.bearer.authorization.k8s.io.";
+
+    /// <summary>The method name of the first-message authenticator.</summary>
+    public const string FirstMessageMethod = "first-message";
 }

@@ -30,5 +30,20 @@ internal sealed partial class WebSocketAuthMiddleware
 
         [LoggerMessage(8, LogLevel.Information, "WsAuth guards WebSocket handshakes with authenticators [{Methods}], allowed origins [{Origins}], secure transport required: {RequireSecureTransport}.", EventName = "Configured")]
         public static partial void Configured(ILogger logger, string methods, string origins, bool requireSecureTransport);
+
+        [LoggerMessage(400, LogLevel.Information, "WebSocket closed after the upgrade with {CloseCode} {Reason} before endpoint code ran (first-message, origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "FirstMessageRejected")]
+        public static partial void FirstMessageRejected(ILogger logger, int closeCode, string reason, string? origin, string? remoteIp, string requestId);
+
+        [LoggerMessage(403, LogLevel.Debug, "The client closed or went away before its first message was accepted (request {RequestId}).", EventName = "FirstMessageClientGone")]
+        public static partial void FirstMessageClientGone(ILogger logger, string requestId);
+
+        [LoggerMessage(404, LogLevel.Debug, "WsAuth could not accept the WebSocket ({ExceptionType}); the client is probably gone (request {RequestId}).", EventName = "UpgradeFailed")]
+        public static partial void UpgradeFailed(ILogger logger, string? exceptionType, string requestId);
+
+        [LoggerMessage(405, LogLevel.Debug, "Rejection sent after the upgrade as close code {CloseCode} {Reason} (request {RequestId}).", EventName = "ClosedAfterUpgrade")]
+        public static partial void ClosedAfterUpgrade(ILogger logger, int closeCode, string reason, string requestId);
+
+        [LoggerMessage(406, LogLevel.Debug, "The client offered subprotocols but {Endpoint} declares none that it offered, so WsAuth answers none (browsers then fail the handshake). Declare the endpoint's protocols with .WithWebSocketSubprotocols(...).", EventName = "NoDeclaredSubprotocol")]
+        public static partial void NoDeclaredProtocol(ILogger logger, string? endpoint);
     }
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -11,8 +14,10 @@ using WsAuth.Origins;
 namespace WsAuth;
 
 /// <summary>
-/// Guards WebSocket handshakes: transport, then Origin, then the authenticators in order, then the endpoint's policies.
-/// Only a handshake that passes all of them reaches the rest of the pipeline; every other request passes untouched.
+/// Guards WebSocket handshakes: rate limits, transport, then Origin, then the authenticators in order (the first-message
+/// method last, after the upgrade), then the endpoint's policies. Only a handshake that passes all of them reaches the
+/// rest of the pipeline, with its socket wrapped in a session when the credential expires or can be refreshed; every
+/// other request passes untouched.
 /// </summary>
 internal sealed partial class WebSocketAuthMiddleware
 {
@@ -20,9 +25,14 @@ internal sealed partial class WebSocketAuthMiddleware
     private readonly WebSocketAuthOptions _options;
     private readonly OriginPolicy _originPolicy;
     private readonly RegisteredAuthenticator[] _authenticators;
+    private readonly FirstMessageAuthenticator? _firstMessage;
     private readonly bool _requireSecureTransport;
     private readonly bool _allowNullOrigin;
     private readonly bool _rejectMissingOrigin;
+    private readonly bool _closeAfterUpgrade;
+    private readonly bool _closeWithPolicyViolation;
+    private readonly HandshakeRateLimiter _rateLimiter;
+    private readonly SessionSettings _sessions;
     private readonly TimeProvider _time;
     private readonly WebSocketAuthMetrics _metrics;
     private readonly ILogger _logger;
@@ -34,23 +44,58 @@ internal sealed partial class WebSocketAuthMiddleware
         IHostEnvironment environment,
         TimeProvider timeProvider,
         WebSocketAuthMetrics metrics,
-        ILogger<WebSocketAuthMiddleware> logger)
+        HandshakeRateLimiter rateLimiter,
+        ILoggerFactory loggerFactory)
     {
         _next = next;
         _options = options.Value; // validates: an invalid configuration throws here at the latest, before any request
         _originPolicy = OriginPolicy.Create(_options.AllowedOrigins, _options.AllowAnyOrigin);
-        _authenticators = [.. _options.Authenticators.Select(r => new RegisteredAuthenticator(
-            r.Method, (IWebSocketAuthenticator)services.GetRequiredService(r.AuthenticatorType), r.UsesAmbientCredentials))];
+
+        // The first-message method runs after the upgrade, so it comes after every handshake authenticator wherever it was added.
+        var handshakeAuthenticators = new List<RegisteredAuthenticator>();
+        foreach (var registration in _options.Authenticators)
+        {
+            var instance = (IWebSocketAuthenticator)services.GetRequiredService(registration.AuthenticatorType);
+            if (instance is FirstMessageAuthenticator firstMessage)
+            {
+                _firstMessage = firstMessage;
+            }
+            else
+            {
+                handshakeAuthenticators.Add(new RegisteredAuthenticator(registration.Method, instance, registration.UsesAmbientCredentials));
+            }
+        }
+
+        _authenticators = [.. handshakeAuthenticators];
         _requireSecureTransport = _options.RequireSecureTransport ?? !environment.IsDevelopment();
         _allowNullOrigin = _options.AllowNullOrigin;
         _rejectMissingOrigin = _options.MissingOrigin == MissingOriginPolicy.Reject;
+        _closeAfterUpgrade = _options.RejectionMode == WebSocketRejectionMode.CloseAfterUpgrade;
+        _closeWithPolicyViolation = _options.CloseWithPolicyViolation;
         _time = _options.TimeProvider ?? timeProvider;
         _metrics = metrics;
-        _logger = logger;
+        _rateLimiter = rateLimiter;
+        _logger = loggerFactory.CreateLogger<WebSocketAuthMiddleware>();
+
+        var hasValidator = services.GetService<IServiceProviderIsService>()?.IsService(typeof(IWebSocketTokenValidator)) ?? false;
+        if (_firstMessage is not null && !hasValidator)
+        {
+            throw new InvalidOperationException(WebSocketAuthServicesValidator.FirstMessageNeedsValidator);
+        }
+
+        var parser = services.GetService<IWebSocketAuthMessageParser>() ?? JsonWebSocketAuthMessageParser.Instance;
+        _sessions = new SessionSettings(
+            _options.Sessions,
+            refreshEnabled: _options.Sessions.AllowRefresh ?? hasValidator,
+            _closeWithPolicyViolation,
+            parser,
+            _time,
+            metrics,
+            loggerFactory.CreateLogger<SessionWebSocket>());
 
         Log.Configured(
             _logger,
-            string.Join(", ", _authenticators.Select(a => a.Method)),
+            string.Join(", ", _options.Authenticators.Select(a => a.Method)),
             _originPolicy.AllowAnyOrigin ? "any" : string.Join(", ", _originPolicy.ExactOrigins.Concat(_originPolicy.Patterns.Select(p => p.ToString()))),
             _requireSecureTransport);
     }
@@ -75,6 +120,15 @@ internal sealed partial class WebSocketAuthMiddleware
     private async Task GuardAsync(HttpContext context, Endpoint? endpoint)
     {
         var start = _time.GetTimestamp();
+        var startTime = _time.GetUtcNow();
+        var client = _rateLimiter.ClientKey(context.Connection.RemoteIpAddress);
+
+        var limit = _rateLimiter.AcquireClient(client);
+        if (!limit.IsAllowed)
+        {
+            await RejectAsync(context, start, null, limit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: limit.RetryAfter);
+            return;
+        }
 
         if (_requireSecureTransport && !context.Request.IsHttps)
         {
@@ -144,7 +198,12 @@ internal sealed partial class WebSocketAuthMiddleware
 
             if (result.Failed)
             {
-                await RejectAsync(context, start, authenticator.Method, result.FailureReason, result.StatusCode);
+                if (CountsAsFailure(result.StatusCode, result.FailureReason))
+                {
+                    _rateLimiter.RecordFailure(client);
+                }
+
+                await RejectAsync(context, start, authenticator.Method, result.FailureReason, result.StatusCode, new Closable(endpoint, handshake));
                 return;
             }
 
@@ -157,11 +216,17 @@ internal sealed partial class WebSocketAuthMiddleware
 
         if (winner is null || result is null || !result.Succeeded)
         {
+            if (_firstMessage is not null)
+            {
+                await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
+                return;
+            }
+
             // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials".
             var reason = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization)
                 ? WebSocketAuthFailureReasons.BasicNotSupported
                 : WebSocketAuthFailureReasons.NoCredentials;
-            await RejectAsync(context, start, null, reason, StatusCodes.Status401Unauthorized);
+            await RejectAsync(context, start, null, reason, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
             return;
         }
 
@@ -173,10 +238,17 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         var principal = result.Principal;
-        if (endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>() is { Count: > 0 } requirements
-            && !await AuthorizeAsync(context, principal, requirements))
+        var userLimit = _rateLimiter.AcquireUser(principal);
+        if (!userLimit.IsAllowed)
         {
-            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Forbidden, StatusCodes.Status403Forbidden);
+            await RejectAsync(context, start, winner.Method, userLimit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: userLimit.RetryAfter);
+            return;
+        }
+
+        var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
+        if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
+        {
+            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Forbidden, StatusCodes.Status403Forbidden, new Closable(endpoint, handshake));
             return;
         }
 
@@ -184,33 +256,90 @@ internal sealed partial class WebSocketAuthMiddleware
         await GetEvents(context).Authenticated(authenticated);
         if (authenticated.IsRejected)
         {
-            await RejectAsync(context, start, winner.Method, authenticated.RejectionReason, authenticated.RejectionStatusCode);
+            await RejectAsync(context, start, winner.Method, authenticated.RejectionReason, authenticated.RejectionStatusCode, new Closable(endpoint, handshake));
             return;
         }
 
         var feature = new WebSocketAuthFeature(authenticated.Principal, winner.Method, authenticated.ExpiresAt, origin);
         context.Features.Set<IWebSocketAuthFeature>(feature);
         context.User = authenticated.Principal;
+        ApplyHiddenProtocols(context, handshake);
+
+        SessionWebSocket? session = null;
+        if (context.Features.Get<IHttpWebSocketFeature>() is { } webSocketFeature)
+        {
+            Func<WebSocket, WebSocket>? onAccepted = null;
+            if (_sessions.IsNeeded(feature.ExpiresAt))
+            {
+                var authorize = Authorizer(context, requirements);
+                onAccepted = socket => (WebSocket?)(session = _sessions.Start(socket, context, feature, startTime, authorize)) ?? socket;
+            }
+
+            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, onAccepted));
+        }
+
+        _metrics.Authenticated(winner.Method, start, _time);
+        Log.Authenticated(_logger, winner.Method, context.TraceIdentifier);
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                await session.EndAsync();
+            }
+        }
+    }
+
+    /// <summary>Rejected credentials count towards a lockout; an expired one, a server fault or a refusal of a valid user do not.</summary>
+    private static bool CountsAsFailure(int statusCode, string reason)
+        => statusCode == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal);
+
+    private static void ApplyHiddenProtocols(HttpContext context, WebSocketAuthenticateContext handshake)
+    {
         if (handshake.ProtocolsChanged)
         {
             context.Request.Headers.SecWebSocketProtocol = handshake.RequestedProtocols.Count == 0
                 ? default
                 : string.Join(", ", handshake.RequestedProtocols);
         }
+    }
 
-        if (context.Features.Get<IHttpWebSocketFeature>() is { } webSocketFeature)
+    /// <summary>
+    /// The subprotocol WsAuth answers when it accepts a socket itself: the first protocol the endpoint declares (with
+    /// <see cref="WebSocketSubprotocolsAttribute"/>) that the client offered, else the authenticator's fallback
+    /// protocol, else none. Never an undeclared offered entry: it could be a credential.
+    /// </summary>
+    private static string? ChooseProtocol(Endpoint? endpoint, WebSocketAuthenticateContext handshake)
+    {
+        var offered = handshake.RequestedProtocols;
+        if (offered.Count == 0)
         {
-            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake));
+            return null;
         }
 
-        _metrics.Authenticated(winner.Method, start, _time);
-        Log.Authenticated(_logger, winner.Method, context.TraceIdentifier);
-        await _next(context);
+        if (endpoint?.Metadata.GetMetadata<WebSocketSubprotocolsAttribute>() is { } declared)
+        {
+            foreach (var protocol in declared.Protocols)
+            {
+                if (GuardedWebSocketFeature.Contains(offered, protocol))
+                {
+                    return protocol;
+                }
+            }
+        }
+
+        return handshake.FallbackProtocol is { } fallback && GuardedWebSocketFeature.Contains(offered, fallback) ? fallback : null;
     }
+
+    private static Func<ClaimsPrincipal, Task<bool>>? Authorizer(HttpContext context, IReadOnlyList<RequireWebSocketAuthAttribute>? requirements)
+        => requirements is { Count: > 0 } ? principal => AuthorizeAsync(context, principal, requirements) : null;
 
     private static async Task<bool> AuthorizeAsync(
         HttpContext context,
-        System.Security.Claims.ClaimsPrincipal principal,
+        ClaimsPrincipal principal,
         IReadOnlyList<RequireWebSocketAuthAttribute> requirements)
     {
         IAuthorizationService? authorization = null;
@@ -237,26 +366,8 @@ internal sealed partial class WebSocketAuthMiddleware
             ? (WebSocketAuthEvents)context.RequestServices.GetRequiredService(type)
             : _options.Events;
 
-    private async Task RejectAsync(HttpContext context, long start, string? method, string reason, int statusCode)
-    {
-        _metrics.Rejected(method, reason, start, _time);
-        var remoteIp = context.Connection.RemoteIpAddress?.ToString();
-        Log.Rejected(_logger, statusCode, reason, method ?? WebSocketAuthMetrics.NoMethod, LogSafe.Origin(context.Request.Headers.Origin), remoteIp, context.TraceIdentifier);
-
-        var rejected = new WebSocketRejectedContext(context, method, reason, statusCode);
-        await GetEvents(context).Rejected(rejected);
-        if (rejected.IsResponseHandled || context.Response.HasStarted)
-        {
-            return;
-        }
-
-        var status = rejected.StatusCode is >= 400 and <= 599 ? rejected.StatusCode : statusCode;
-        context.Response.StatusCode = status;
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.ContentLength = reason.Length; // reason codes are ASCII
-        await context.Response.WriteAsync(reason);
-    }
-
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
+
+    /// <summary>An authentication failure that <see cref="WebSocketRejectionMode.CloseAfterUpgrade"/> may turn into a close code.</summary>
+    private sealed record Closable(Endpoint? Endpoint, WebSocketAuthenticateContext Handshake);
 }

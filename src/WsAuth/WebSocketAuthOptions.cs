@@ -57,6 +57,25 @@ public sealed class WebSocketAuthOptions
     /// <value>Defaults to <see langword="null"/>: the <see cref="System.TimeProvider"/> registered in dependency injection, else the system clock.</value>
     public TimeProvider? TimeProvider { get; set; }
 
+    /// <summary>How long authenticated sockets may live and how clients refresh them in-band.</summary>
+    /// <value>Closes a socket when its credential expires; refresh on when a token validator is registered.</value>
+    public WebSocketSessionOptions Sessions { get; } = new();
+
+    /// <summary>Limits on handshake attempts per client IP and per user, and a lockout after repeated failures.</summary>
+    /// <value>On, with the defaults documented on <see cref="WebSocketRateLimitOptions"/>.</value>
+    public WebSocketRateLimitOptions RateLimiting { get; } = new();
+
+    /// <summary>How authentication failures reach the client: an HTTP status, or a close code after the upgrade.</summary>
+    /// <value>Defaults to <see cref="WebSocketRejectionMode.HttpStatus"/>.</value>
+    public WebSocketRejectionMode RejectionMode { get; set; } = WebSocketRejectionMode.HttpStatus;
+
+    /// <summary>
+    /// Close every failed or ended socket with 1008 (policy violation) and no reason, instead of the documented 44xx
+    /// codes and reason codes: for apps that reveal nothing about why.
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
+    public bool CloseWithPolicyViolation { get; set; }
+
     /// <summary>The authenticators, in the order they were added to the builder.</summary>
     internal List<Internal.AuthenticatorRegistration> Authenticators { get; } = [];
 }

@@ -18,6 +18,18 @@ public sealed class TestTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers created and not yet disposed or expired (a one-shot timer leaves the list when it fires).</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override long GetTimestamp()
@@ -60,6 +72,9 @@ public sealed class TestTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            // The same limits as System.Threading.Timer, so code that passes the fake also runs on the real clock.
+            ValidateTimerRange(dueTime, nameof(dueTime));
+            ValidateTimerRange(period, nameof(period));
             lock (owner._gate)
             {
                 _period = period;
@@ -80,6 +95,16 @@ public sealed class TestTimeProvider : TimeProvider
             }
 
             return true;
+        }
+
+        private static void ValidateTimerRange(TimeSpan value, string name)
+        {
+            const long MaxMilliseconds = 4294967294;
+            var ms = (long)value.TotalMilliseconds;
+            if (ms < -1 || ms > MaxMilliseconds)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"{name} must be between -1 and {MaxMilliseconds} milliseconds, as for System.Threading.Timer.");
+            }
         }
 
         public void Fire(DateTimeOffset now)

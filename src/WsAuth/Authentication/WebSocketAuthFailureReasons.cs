@@ -95,4 +95,28 @@ public static class WebSocketAuthFailureReasons
 
     /// <summary>500: the token validator could not run (a key resolver threw, the forwarding scheme is missing).</summary>
     public const string TokenValidatorError = "token_validator_error";
+
+    /// <summary>Close 4400: the first message or a refresh message is not in the expected format (or is binary).</summary>
+    public const string MessageMalformed = "message_malformed";
+
+    /// <summary>Close 4400: the first message or a refresh message is larger than allowed.</summary>
+    public const string MessageTooLarge = "message_too_large";
+
+    /// <summary>Close 4408: no valid first message before the deadline.</summary>
+    public const string AuthenticationTimeout = "auth_timeout";
+
+    /// <summary>Close 4403: a refresh token was valid but for another subject.</summary>
+    public const string SubjectMismatch = "subject_mismatch";
+
+    /// <summary>429: too many sockets are waiting for their first message (from this client, or in total).</summary>
+    public const string TooManyPending = "too_many_pending";
+
+    /// <summary>429: too many handshakes from this client IP in the window.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>429 (close 4429 after a first message): too many handshakes by this user in the window.</summary>
+    public const string UserRateLimited = "user_rate_limited";
+
+    /// <summary>429: this client IP presented too many rejected credentials and is locked out for a while.</summary>
+    public const string LockedOut = "locked_out";
 }

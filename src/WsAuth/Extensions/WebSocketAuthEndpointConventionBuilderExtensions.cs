@@ -42,4 +42,29 @@ public static class WebSocketAuthEndpointConventionBuilderExtensions
         builder.Add(static endpoint => endpoint.Metadata.Add(DisableWebSocketAuthAttribute.Instance));
         return builder;
     }
+
+    /// <summary>
+    /// Declares the subprotocols the endpoint speaks, in order of preference. When WsAuth accepts the socket itself (the
+    /// first-message method, or <see cref="WebSocketRejectionMode.CloseAfterUpgrade"/>) it answers the first of these
+    /// that the client offered; without a declaration it answers only an authenticator's fallback protocol. Browsers fail
+    /// a handshake that offered subprotocols and got none back.
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
+    /// <param name="builder">The endpoint.</param>
+    /// <param name="protocols">The subprotocols, in order of preference.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder WithWebSocketSubprotocols<TBuilder>(this TBuilder builder, params string[] protocols)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(protocols);
+        foreach (var protocol in protocols)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(protocol, nameof(protocols));
+        }
+
+        var metadata = new WebSocketSubprotocolsAttribute([.. protocols]);
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        return builder;
+    }
 }

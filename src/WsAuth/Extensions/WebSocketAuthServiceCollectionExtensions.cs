@@ -38,6 +38,9 @@ public static class WebSocketAuthServiceCollectionExtensions
         services.AddOptions<WebSocketAuthOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<WebSocketAuthOptions>, WebSocketAuthConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, WebSocketAuthOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, WebSocketAuthServicesValidator>());
+        services.TryAddSingleton<IWebSocketAuthMessageParser>(JsonWebSocketAuthMessageParser.Instance);
+        services.TryAddSingleton<HandshakeRateLimiter>();
         services.AddMetrics();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);

@@ -4,53 +4,26 @@ using Microsoft.Extensions.Options;
 
 namespace WsAuth.Internal;
 
-/// <summary>Reads typed values from a configuration section; a value that does not parse fails naming its key.</summary>
+/// <summary>Reads configuration values strictly: a value that does not parse is an error naming its key.</summary>
 internal static class ConfigurationValues
 {
-    public static void Bool<TOptions>(IConfigurationSection section, string key, Action<bool> set)
-    {
-        if (section[key] is not { } raw)
-        {
-            return;
-        }
+    public static void Bind<TOptions>(IConfigurationSection section, string key, Action<bool> set)
+        => Bind<TOptions, bool>(section, key, set, raw => (bool.TryParse(raw, out var v), v), "true or false");
 
-        if (!bool.TryParse(raw, out var value))
-        {
-            throw Invalid<TOptions>(section, key, "must be true or false");
-        }
+    public static void Bind<TOptions>(IConfigurationSection section, string key, Action<int> set)
+        => Bind<TOptions, int>(section, key, set, raw => (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v), v), "a whole number");
 
-        set(value);
-    }
+    public static void Bind<TOptions>(IConfigurationSection section, string key, Action<TimeSpan> set)
+        => Bind<TOptions, TimeSpan>(section, key, set, raw => (TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out var v), v), "a time span such as 00:00:05");
 
-    public static void Int<TOptions>(IConfigurationSection section, string key, Action<int> set)
-    {
-        if (section[key] is not { } raw)
-        {
-            return;
-        }
-
-        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            throw Invalid<TOptions>(section, key, "must be an integer");
-        }
-
-        set(value);
-    }
-
-    public static void TimeSpanValue<TOptions>(IConfigurationSection section, string key, Action<TimeSpan> set)
-    {
-        if (section[key] is not { } raw)
-        {
-            return;
-        }
-
-        if (!TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out var value))
-        {
-            throw Invalid<TOptions>(section, key, "must be a time span such as 00:00:30");
-        }
-
-        set(value);
-    }
+    public static void BindEnum<TOptions, TEnum>(IConfigurationSection section, string key, Action<TEnum> set)
+        where TEnum : struct, Enum
+        => Bind<TOptions, TEnum>(
+            section,
+            key,
+            set,
+            raw => (Enum.TryParse<TEnum>(raw, ignoreCase: true, out var v) && Enum.IsDefined(v) && !int.TryParse(raw, CultureInfo.InvariantCulture, out _), v),
+            "one of " + string.Join(", ", Enum.GetNames<TEnum>()));
 
     public static void String(IConfigurationSection section, string key, Action<string> set)
     {
@@ -71,6 +44,20 @@ internal static class ConfigurationValues
         }
     }
 
-    private static OptionsValidationException Invalid<TOptions>(IConfigurationSection section, string key, string what)
-        => new(typeof(TOptions).Name, typeof(TOptions), [$"{section.Path}:{key} {what}."]);
+    private static void Bind<TOptions, T>(IConfigurationSection section, string key, Action<T> set, Func<string, (bool Ok, T Value)> parse, string expected)
+    {
+        if (section[key] is not { } raw)
+        {
+            return;
+        }
+
+        var (ok, value) = parse(raw.Trim());
+        if (!ok)
+        {
+            // The value is not echoed: configuration can hold secrets, and the key is enough to find it.
+            throw new OptionsValidationException(typeof(TOptions).Name, typeof(TOptions), [$"{section.Path}:{key} must be {expected}."]);
+        }
+
+        set(value);
+    }
 }

@@ -7,9 +7,13 @@ namespace WsAuth.Internal;
 /// <summary>
 /// Replaces <see cref="IHttpWebSocketFeature"/> on an authenticated handshake so that endpoint code accepts the socket
 /// through WsAuth: it can only answer with a subprotocol the client offered (never a hidden credential entry), and
-/// when it chooses none the authenticator's fallback protocol is answered, as Chrome requires.
+/// when it chooses none the authenticator's fallback protocol is answered, as Chrome requires. The accepted socket is
+/// handed to <paramref name="onAccepted"/>, which wraps it in a session when one applies.
 /// </summary>
-internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSocketAuthenticateContext handshake)
+internal sealed class GuardedWebSocketFeature(
+    IHttpWebSocketFeature inner,
+    WebSocketAuthenticateContext handshake,
+    Func<WebSocket, WebSocket>? onAccepted = null)
     : IHttpWebSocketFeature
 {
     public bool IsWebSocketRequest => inner.IsWebSocketRequest;
@@ -31,7 +35,8 @@ internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSo
                 + "carries a credential). Choose one of HttpContext.WebSockets.WebSocketRequestedProtocols, or none.");
         }
 
-        return inner.AcceptAsync(acceptContext ?? new WebSocketAcceptContext());
+        acceptContext ??= new WebSocketAcceptContext();
+        return onAccepted is null ? inner.AcceptAsync(acceptContext) : AcceptAndWrapAsync(acceptContext);
     }
 
     private static WebSocketAcceptContext WithSubProtocol(WebSocketAcceptContext? original, string? subProtocol)
@@ -52,7 +57,7 @@ internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSo
         };
     }
 
-    private static bool Contains(IReadOnlyList<string> list, string value)
+    internal static bool Contains(IReadOnlyList<string> list, string value)
     {
         foreach (var item in list)
         {
@@ -64,4 +69,7 @@ internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSo
 
         return false;
     }
+
+    private async Task<WebSocket> AcceptAndWrapAsync(WebSocketAcceptContext acceptContext)
+        => onAccepted!(await inner.AcceptAsync(acceptContext));
 }

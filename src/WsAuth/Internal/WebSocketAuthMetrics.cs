@@ -15,9 +15,15 @@ internal sealed class WebSocketAuthMetrics
     public const string OutcomeTag = "wsauth.outcome";
     public const string ReasonTag = "wsauth.reason";
     public const string NoMethod = "none";
+    public const string SessionsClosedName = "wsauth.sessions.closed";
+    public const string SessionsRefreshedName = "wsauth.sessions.refreshed";
+    public const string PendingName = "wsauth.first_message.pending";
 
     private readonly Counter<long> _handshakes;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _sessionsClosed;
+    private readonly Counter<long> _sessionsRefreshed;
+    private readonly UpDownCounter<long> _pending;
 
     public WebSocketAuthMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +37,18 @@ internal sealed class WebSocketAuthMetrics
             unit: "s",
             description: "Time WsAuth spent checking a WebSocket handshake (origin, authenticators, policies).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _sessionsClosed = meter.CreateCounter<long>(
+            SessionsClosedName,
+            unit: "{session}",
+            description: "Authenticated WebSocket sessions WsAuth closed (expiry, rejected refresh...), by reason.");
+        _sessionsRefreshed = meter.CreateCounter<long>(
+            SessionsRefreshedName,
+            unit: "{refresh}",
+            description: "Successful in-band refreshes of WebSocket sessions.");
+        _pending = meter.CreateUpDownCounter<long>(
+            PendingName,
+            unit: "{socket}",
+            description: "Accepted sockets waiting for their first message.");
     }
 
     public void Authenticated(string method, long startTimestamp, TimeProvider time)
@@ -46,4 +64,10 @@ internal sealed class WebSocketAuthMetrics
         _handshakes.Add(1, tags);
         _duration.Record(time.GetElapsedTime(startTimestamp).TotalSeconds, tags);
     }
+
+    public void SessionClosed(string reason) => _sessionsClosed.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason));
+
+    public void SessionRefreshed() => _sessionsRefreshed.Add(1);
+
+    public void PendingChanged(int delta) => _pending.Add(delta);
 }

@@ -53,6 +53,59 @@ internal sealed class WebSocketAuthOptionsValidator : IValidateOptions<WebSocket
             errors.Add($"WsAuth: EventsType {eventsType.FullName} must derive from {nameof(WebSocketAuthEvents)}.");
         }
 
+        if (!Enum.IsDefined(options.RejectionMode))
+        {
+            errors.Add($"WsAuth: RejectionMode has an unknown value {(int)options.RejectionMode}.");
+        }
+
+        ValidateSessions(options.Sessions, errors);
+        ValidateRateLimiting(options.RateLimiting, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateSessions(WebSocketSessionOptions sessions, List<string> errors)
+    {
+        if (sessions.MaxSessionLength is { } max && max <= TimeSpan.Zero)
+        {
+            errors.Add($"WsAuth:Sessions:MaxSessionLength must be positive (or unset for no cap); it is {max:c}.");
+        }
+
+        if (sessions.ExpiryWarning is { } warning && warning <= TimeSpan.Zero)
+        {
+            errors.Add($"WsAuth:Sessions:ExpiryWarning must be positive (or unset for no warning); it is {warning:c}.");
+        }
+
+        if (sessions.MaxRefreshMessageSize is < 256 or > 1024 * 1024)
+        {
+            errors.Add($"WsAuth:Sessions:MaxRefreshMessageSize must be between 256 and 1048576 bytes; it is {sessions.MaxRefreshMessageSize}.");
+        }
+    }
+
+    private static void ValidateRateLimiting(WebSocketRateLimitOptions limits, List<string> errors)
+    {
+        if (!limits.Enabled)
+        {
+            return;
+        }
+
+        if (limits.PermitsPerClient < 0 || limits.PermitsPerUser < 0 || limits.LockoutThreshold < 0)
+        {
+            errors.Add("WsAuth:RateLimiting: PermitsPerClient, PermitsPerUser and LockoutThreshold must be 0 (off) or more.");
+        }
+
+        if (limits.Window <= TimeSpan.Zero)
+        {
+            errors.Add($"WsAuth:RateLimiting:Window must be positive; it is {limits.Window:c}.");
+        }
+
+        if (limits.LockoutWindow <= TimeSpan.Zero || limits.LockoutDuration <= TimeSpan.Zero)
+        {
+            errors.Add("WsAuth:RateLimiting: LockoutWindow and LockoutDuration must be positive.");
+        }
+
+        if (limits.ClientIPv6PrefixLength is < 32 or > 128)
+        {
+            errors.Add($"WsAuth:RateLimiting:ClientIPv6PrefixLength must be between 32 and 128; it is {limits.ClientIPv6PrefixLength}.");
+        }
     }
 }

@@ -21,10 +21,10 @@ internal sealed class WebSocketJwtConfigureOptions(IServiceProvider services) : 
         ConfigurationValues.List(section, nameof(WebSocketJwtOptions.ValidAudiences), options.ValidAudiences);
         ConfigurationValues.List(section, nameof(WebSocketJwtOptions.AllowedAlgorithms), options.AllowedAlgorithms);
         ConfigurationValues.List(section, nameof(WebSocketJwtOptions.ValidTypes), options.ValidTypes);
-        ConfigurationValues.Bool<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ValidateIssuer), v => options.ValidateIssuer = v);
-        ConfigurationValues.Bool<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ValidateAudience), v => options.ValidateAudience = v);
-        ConfigurationValues.TimeSpanValue<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ClockSkew), v => options.ClockSkew = v);
-        ConfigurationValues.Int<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.MaxTokenSize), v => options.MaxTokenSize = v);
+        ConfigurationValues.Bind<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ValidateIssuer), v => options.ValidateIssuer = v);
+        ConfigurationValues.Bind<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ValidateAudience), v => options.ValidateAudience = v);
+        ConfigurationValues.Bind<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.ClockSkew), v => options.ClockSkew = v);
+        ConfigurationValues.Bind<WebSocketJwtOptions>(section, nameof(WebSocketJwtOptions.MaxTokenSize), v => options.MaxTokenSize = v);
         ConfigurationValues.String(section, nameof(WebSocketJwtOptions.NameClaimType), v => options.NameClaimType = v);
         ConfigurationValues.String(section, nameof(WebSocketJwtOptions.RoleClaimType), v => options.RoleClaimType = v);
     }

@@ -1,0 +1,320 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WsAuth.Internal;
+
+/// <summary>
+/// The first-message method. It never decides a handshake (so it returns no credentials there); when no handshake
+/// authenticator found a credential, the middleware accepts the socket and this reads one message, within the size cap
+/// and the deadline, and validates its token with the registered <see cref="IWebSocketTokenValidator"/>.
+/// </summary>
+internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticator, IDisposable
+{
+    private readonly TimeSpan _deadline;
+    private readonly int _maxMessageSize;
+    private readonly PendingSocketLimiter _pending;
+    private readonly IWebSocketAuthMessageParser _parser;
+    private readonly ILogger _logger;
+
+    public FirstMessageAuthenticator(IOptions<WebSocketFirstMessageOptions> options, IServiceProvider services, ILogger<FirstMessageAuthenticator> logger)
+    {
+        var value = options.Value;
+        _deadline = value.Deadline;
+        _maxMessageSize = value.MaxMessageSize;
+        SendAcknowledgement = value.SendAcknowledgement;
+        _pending = new PendingSocketLimiter(value.MaxPendingSockets, value.MaxPendingSocketsPerClient);
+        _parser = services.GetService<IWebSocketAuthMessageParser>() ?? JsonWebSocketAuthMessageParser.Instance;
+        _logger = logger;
+    }
+
+    public bool SendAcknowledgement { get; }
+
+    /// <summary>How long a client should wait before retrying when the pending caps are full: a slot frees within the deadline.</summary>
+    public TimeSpan Deadline => _deadline;
+
+    public ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
+        => ValueTask.FromResult(WebSocketAuthenticateResult.NoCredentials);
+
+    /// <summary>A slot among the sockets waiting for their first message; not acquired when a cap is reached.</summary>
+    public RateLimitLease TryAcquirePending(IPAddress client) => _pending.TryAcquire(client);
+
+    /// <summary>
+    /// Reads and validates the first message of an accepted socket. When the deadline passes first, the socket has
+    /// already been closed with 4408 (and the client's close frame awaited for the grace period) when this returns;
+    /// every other failure is for the caller to close.
+    /// </summary>
+    public async Task<FirstMessageOutcome> ReceiveAsync(WebSocket socket, HttpContext context, TimeProvider time, bool policyViolation)
+    {
+        // Reads stop when the client goes away or, after a missed deadline, when the grace period ends.
+        using var receiveStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var deadline = new CancellationTokenSource(_deadline, time);
+        using var validationStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+        using var guard = new DeadlineGuard(socket, context, receiveStop, policyViolation, time);
+        var buffer = ArrayPool<byte>.Shared.Rent(_maxMessageSize);
+        var registration = deadline.Token.UnsafeRegister(static s => ((DeadlineGuard)s!).Expire(), guard);
+        try
+        {
+            var (kind, length) = await ReadAsync(socket, buffer.AsMemory(0, _maxMessageSize), receiveStop.Token);
+            FirstMessageOutcome outcome;
+            switch (guard.TimedOut ? ReadKind.Late : kind)
+            {
+                case ReadKind.Late:
+                    outcome = FirstMessageOutcome.TimedOut; // arrived after the deadline: never validated
+                    break;
+                case ReadKind.PeerClosed:
+                    outcome = FirstMessageOutcome.ClientGone;
+                    break;
+                case ReadKind.TooLarge:
+                    outcome = FirstMessageOutcome.Reject(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge, countsAsFailure: true);
+                    break;
+                case ReadKind.Binary:
+                    outcome = FirstMessageOutcome.Reject(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed, countsAsFailure: true);
+                    break;
+                default:
+                    var parsed = _parser.TryReadAuthMessage(buffer.AsSpan(0, length), out var token);
+                    buffer.AsSpan(0, length).Clear();
+                    outcome = parsed && !string.IsNullOrEmpty(token)
+                        ? await ValidateAsync(token, context, validationStop.Token)
+                        : FirstMessageOutcome.Reject(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed, countsAsFailure: true);
+                    break;
+            }
+
+            if (guard.TryFinish())
+            {
+                return outcome;
+            }
+        }
+        catch (Exception ex) when (guard.TimedOut || (deadline.IsCancellationRequested && ex is OperationCanceledException))
+        {
+            guard.Expire(); // in case the cancelled validation got here before the deadline callback ran
+        }
+        catch (Exception ex) when (WebSocketCloser.IsConnectionFailure(ex))
+        {
+            guard.TryFinish();
+            return FirstMessageOutcome.ClientGone;
+        }
+        finally
+        {
+            registration.Dispose(); // waits for a running deadline callback, which only starts the close
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+
+        // The deadline passed first: the close frame is on its way; linger for the client's, then give up.
+        if (await guard.Closed)
+        {
+            await WebSocketCloser.DrainAsync(socket, receiveStop.Token);
+        }
+
+        return FirstMessageOutcome.TimedOut;
+    }
+
+    public void Dispose() => _pending.Dispose();
+
+    private static async Task<(ReadKind Kind, int Length)> ReadAsync(WebSocket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                return (ReadKind.TooLarge, length); // the message goes on past the cap: stop reading it
+            }
+
+            var result = await socket.ReceiveAsync(buffer[length..], cancellationToken);
+            switch (result.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    return (ReadKind.PeerClosed, 0);
+                case WebSocketMessageType.Binary:
+                    return (ReadKind.Binary, 0);
+            }
+
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return (ReadKind.Text, length);
+            }
+        }
+    }
+
+    private async Task<FirstMessageOutcome> ValidateAsync(string token, HttpContext context, CancellationToken cancellationToken)
+    {
+        WebSocketAuthenticateResult? result;
+        try
+        {
+            var validator = context.RequestServices.GetService<IWebSocketTokenValidator>()
+                ?? throw new InvalidOperationException("No IWebSocketTokenValidator is registered.");
+            result = await validator.ValidateAsync(token, context, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Only the type: exception messages from token libraries can carry the token.
+            Log.ValidatorThrew(_logger, ex.GetType().FullName, context.TraceIdentifier);
+            return FirstMessageOutcome.Reject(CloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
+        }
+
+        if (result is { Succeeded: true })
+        {
+            return FirstMessageOutcome.Authenticate(result.Principal, result.ExpiresAt);
+        }
+
+        if (result is { Failed: true })
+        {
+            var countsAsFailure = result.StatusCode == StatusCodes.Status401Unauthorized
+                && !string.Equals(result.FailureReason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal);
+            return FirstMessageOutcome.Reject(CloseCodes.FromStatus(result.StatusCode), result.FailureReason, countsAsFailure);
+        }
+
+        if (result is null)
+        {
+            Log.ValidatorReturnedNull(_logger, context.TraceIdentifier);
+            return FirstMessageOutcome.Reject(CloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
+        }
+
+        return FirstMessageOutcome.Reject(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.InvalidCredentials, countsAsFailure: true);
+    }
+
+    private enum ReadKind
+    {
+        Late,
+        Text,
+        Binary,
+        TooLarge,
+        PeerClosed,
+    }
+
+    /// <summary>
+    /// Closes the socket with 4408 when the deadline passes, concurrently with a pending receive (one send and one receive
+    /// may overlap). The receive is left running so that the client's close frame can arrive; it is stopped when the grace
+    /// period ends. Exactly one of <see cref="Expire"/> and <see cref="TryFinish"/> wins.
+    /// </summary>
+    private sealed class DeadlineGuard(WebSocket socket, HttpContext context, CancellationTokenSource receiveStop, bool policyViolation, TimeProvider time)
+        : IDisposable
+    {
+        private const int Running = 0;
+        private const int Expired = 1;
+        private const int Finished = 2;
+
+        private readonly TaskCompletionSource<bool> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationTokenSource? _grace;
+        private int _state;
+
+        public bool TimedOut => Volatile.Read(ref _state) == Expired;
+
+        /// <summary>Completes when the close frame is out (true) or the connection was aborted instead (false).</summary>
+        public Task<bool> Closed => _closed.Task;
+
+        public bool TryFinish() => Interlocked.CompareExchange(ref _state, Finished, Running) == Running;
+
+        public void Expire()
+        {
+            if (Interlocked.CompareExchange(ref _state, Expired, Running) == Running)
+            {
+                _ = CloseAsync();
+            }
+        }
+
+        public void Dispose() => Interlocked.Exchange(ref _grace, null)?.Dispose();
+
+        private async Task CloseAsync()
+        {
+            var sent = false;
+            try
+            {
+                sent = await WebSocketCloser.SendCloseAsync(socket, CloseCodes.Timeout, WebSocketAuthFailureReasons.AuthenticationTimeout, policyViolation, time, context);
+            }
+            finally
+            {
+                if (sent)
+                {
+                    var grace = new CancellationTokenSource(WebSocketCloser.Grace, time);
+                    grace.Token.UnsafeRegister(static s => Cancel((CancellationTokenSource)s!), receiveStop);
+                    _grace = grace;
+                }
+                else
+                {
+                    Cancel(receiveStop);
+                }
+
+                _closed.TrySetResult(sent);
+            }
+        }
+
+        private static void Cancel(CancellationTokenSource source)
+        {
+            try
+            {
+                source.Cancel();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or AggregateException)
+            {
+                // Already finished.
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(401, LogLevel.Error, "The token validator threw {ExceptionType} on a first message; the socket was closed with 1011. The exception message is not logged because it may contain the token (request {RequestId}).", EventName = "FirstMessageValidatorThrew")]
+        public static partial void ValidatorThrew(ILogger logger, string? exceptionType, string requestId);
+
+        [LoggerMessage(402, LogLevel.Error, "The token validator returned null on a first message; the socket was closed with 1011 (request {RequestId}).", EventName = "FirstMessageValidatorReturnedNull")]
+        public static partial void ValidatorReturnedNull(ILogger logger, string requestId);
+    }
+}
+
+/// <summary>What happened to a socket's first message.</summary>
+internal sealed class FirstMessageOutcome
+{
+    private FirstMessageOutcome(FirstMessageOutcomeKind kind, ClaimsPrincipal? principal, DateTimeOffset? expiresAt, int closeCode, string reason, bool countsAsFailure)
+    {
+        Kind = kind;
+        Principal = principal;
+        ExpiresAt = expiresAt;
+        CloseCode = closeCode;
+        Reason = reason;
+        CountsAsFailure = countsAsFailure;
+    }
+
+    public static FirstMessageOutcome ClientGone { get; } = new(FirstMessageOutcomeKind.ClientGone, null, null, 0, "client_gone", false);
+
+    public static FirstMessageOutcome TimedOut { get; } = new(FirstMessageOutcomeKind.TimedOut, null, null, CloseCodes.Timeout, WebSocketAuthFailureReasons.AuthenticationTimeout, true);
+
+    public FirstMessageOutcomeKind Kind { get; }
+
+    public ClaimsPrincipal? Principal { get; }
+
+    public DateTimeOffset? ExpiresAt { get; }
+
+    public int CloseCode { get; }
+
+    public string Reason { get; }
+
+    /// <summary>Whether the outcome counts towards the client's lockout (a rejected credential, garbage, silence).</summary>
+    public bool CountsAsFailure { get; }
+
+    public static FirstMessageOutcome Authenticate(ClaimsPrincipal principal, DateTimeOffset? expiresAt)
+        => new(FirstMessageOutcomeKind.Authenticated, principal, expiresAt, 0, string.Empty, false);
+
+    public static FirstMessageOutcome Reject(int closeCode, string reason, bool countsAsFailure)
+        => new(FirstMessageOutcomeKind.Rejected, null, null, closeCode, reason, countsAsFailure);
+}
+
+internal enum FirstMessageOutcomeKind
+{
+    Authenticated,
+    Rejected,
+    TimedOut,
+    ClientGone,
+}

@@ -1,0 +1,78 @@
+using System.Net.WebSockets;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace WsAuth.Internal;
+
+/// <summary>The session options compiled once by the middleware, and what every session shares.</summary>
+internal sealed class SessionSettings
+{
+    public SessionSettings(
+        WebSocketSessionOptions options,
+        bool refreshEnabled,
+        bool closeWithPolicyViolation,
+        IWebSocketAuthMessageParser parser,
+        TimeProvider time,
+        WebSocketAuthMetrics metrics,
+        ILogger logger)
+    {
+        CloseOnExpiry = options.CloseOnExpiry;
+        MaxSessionLength = options.MaxSessionLength;
+        ExpiryWarning = options.ExpiryWarning;
+        MaxRefreshMessageSize = options.MaxRefreshMessageSize;
+        RefreshPrefix = refreshEnabled ? parser.RefreshPrefix.ToArray() : null;
+        CloseWithPolicyViolation = closeWithPolicyViolation;
+        Parser = parser;
+        Time = time;
+        Metrics = metrics;
+        Logger = logger;
+    }
+
+    public bool CloseOnExpiry { get; }
+
+    public TimeSpan? MaxSessionLength { get; }
+
+    public TimeSpan? ExpiryWarning { get; }
+
+    public int MaxRefreshMessageSize { get; }
+
+    /// <summary>The leading bytes of a refresh message, or <see langword="null"/> when refresh is off (nothing is inspected).</summary>
+    public byte[]? RefreshPrefix { get; }
+
+    public bool RefreshEnabled => RefreshPrefix is not null;
+
+    public bool CloseWithPolicyViolation { get; }
+
+    public IWebSocketAuthMessageParser Parser { get; }
+
+    public TimeProvider Time { get; }
+
+    public WebSocketAuthMetrics Metrics { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Whether a socket with this expiry needs a session at all; otherwise endpoint code gets the socket itself.</summary>
+    public bool IsNeeded(DateTimeOffset? expiresAt)
+        => RefreshEnabled || MaxSessionLength is not null || (CloseOnExpiry && expiresAt is not null);
+
+    /// <summary>When a session that started at <paramref name="start"/> with a credential expiring at <paramref name="expiresAt"/> ends.</summary>
+    public DateTimeOffset? EndOf(DateTimeOffset? expiresAt, DateTimeOffset start)
+    {
+        var end = CloseOnExpiry ? expiresAt : null;
+        if (MaxSessionLength is { } max && (end is null || start + max < end))
+        {
+            end = start + max;
+        }
+
+        return end;
+    }
+
+    public SessionWebSocket? Start(
+        WebSocket socket,
+        HttpContext context,
+        WebSocketAuthFeature feature,
+        DateTimeOffset start,
+        Func<ClaimsPrincipal, Task<bool>>? authorize)
+        => IsNeeded(feature.ExpiresAt) ? new SessionWebSocket(socket, this, context, feature, start, authorize) : null;
+}

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using WsAuth.Internal;
+
+namespace WsAuth;
+
+internal sealed partial class WebSocketAuthMiddleware
+{
+    /// <summary>
+    /// The first-message method, reached when no handshake authenticator found a credential: take a waiting slot (or
+    /// 429 before the upgrade), accept the socket, read and validate one message within the deadline, run the same
+    /// per-user limit, endpoint policies and event as a handshake, acknowledge, and only then call the endpoint, whose
+    /// <c>AcceptWebSocketAsync()</c> returns the socket already accepted. Every failure closes the socket without waiting
+    /// for the client's close frame; the endpoint never runs.
+    /// </summary>
+    private async Task FirstMessageAsync(
+        HttpContext context,
+        Endpoint? endpoint,
+        WebSocketAuthenticateContext handshake,
+        IPAddress client,
+        long start,
+        DateTimeOffset startTime)
+    {
+        var firstMessage = _firstMessage!;
+        const string method = WebSocketAuthDefaults.FirstMessageMethod;
+        if (context.Features.Get<IHttpWebSocketFeature>() is not { IsWebSocketRequest: true } webSockets)
+        {
+            // ASP.NET Core would not upgrade this request (no Sec-WebSocket-Key, say): there is no socket to read from.
+            await RejectAsync(context, start, null, WebSocketAuthFailureReasons.NoCredentials, StatusCodes.Status401Unauthorized);
+            return;
+        }
+
+        var pending = firstMessage.TryAcquirePending(client);
+        if (!pending.IsAcquired)
+        {
+            pending.Dispose();
+            await RejectAsync(context, start, method, WebSocketAuthFailureReasons.TooManyPending, StatusCodes.Status429TooManyRequests, retryAfter: firstMessage.Deadline);
+            return;
+        }
+
+        WebSocket socket;
+        string? protocol;
+        FirstMessageOutcome outcome;
+        _metrics.PendingChanged(1);
+        try
+        {
+            ApplyHiddenProtocols(context, handshake);
+            protocol = ChooseProtocol(endpoint, handshake);
+            if (protocol is null && handshake.RequestedProtocols.Count > 0)
+            {
+                Log.NoDeclaredProtocol(_logger, endpoint?.DisplayName);
+            }
+
+            try
+            {
+                socket = await webSockets.AcceptAsync(new WebSocketAcceptContext { SubProtocol = protocol });
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or WebSocketException)
+            {
+                Log.UpgradeFailed(_logger, ex.GetType().FullName, context.TraceIdentifier);
+                return;
+            }
+
+            outcome = await firstMessage.ReceiveAsync(socket, context, _time, _closeWithPolicyViolation);
+        }
+        finally
+        {
+            pending.Dispose();
+            _metrics.PendingChanged(-1);
+        }
+
+        switch (outcome.Kind)
+        {
+            case FirstMessageOutcomeKind.ClientGone:
+                socket.Dispose();
+                Log.FirstMessageClientGone(_logger, context.TraceIdentifier);
+                return;
+            case FirstMessageOutcomeKind.TimedOut:
+                socket.Dispose();
+                _rateLimiter.RecordFailure(client);
+                RecordClosed(context, start, outcome.CloseCode, outcome.Reason);
+                return;
+            case FirstMessageOutcomeKind.Rejected:
+                if (outcome.CountsAsFailure)
+                {
+                    _rateLimiter.RecordFailure(client);
+                }
+
+                await CloseFirstMessageAsync(context, socket, start, outcome.CloseCode, outcome.Reason);
+                return;
+        }
+
+        var principal = outcome.Principal!;
+        var userLimit = _rateLimiter.AcquireUser(principal);
+        if (!userLimit.IsAllowed)
+        {
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.TooMany, userLimit.Reason);
+            return;
+        }
+
+        var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
+        if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
+        {
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
+            return;
+        }
+
+        var authenticated = new WebSocketAuthenticatedContext(context, method, principal, outcome.ExpiresAt);
+        await GetEvents(context).Authenticated(authenticated);
+        if (authenticated.IsRejected)
+        {
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(authenticated.RejectionStatusCode), authenticated.RejectionReason);
+            return;
+        }
+
+        var feature = new WebSocketAuthFeature(authenticated.Principal, method, authenticated.ExpiresAt, handshake.Origin);
+        context.Features.Set<IWebSocketAuthFeature>(feature);
+        context.User = authenticated.Principal;
+
+        if (firstMessage.SendAcknowledgement)
+        {
+            // Sent before a session exists and before endpoint code has the socket: nothing else can be sending.
+            var ack = ControlMessages.Authenticated(_sessions.EndOf(feature.ExpiresAt, startTime));
+            try
+            {
+                await socket.SendAsync(ack, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+            {
+                socket.Dispose();
+                Log.FirstMessageClientGone(_logger, context.TraceIdentifier);
+                return;
+            }
+        }
+
+        var session = _sessions.Start(socket, context, feature, startTime, Authorizer(context, requirements));
+        var accepted = new PreAcceptedWebSocketFeature((WebSocket?)session ?? socket, protocol);
+        context.Features.Set<IHttpWebSocketFeature>(accepted);
+        _metrics.Authenticated(method, start, _time);
+        Log.Authenticated(_logger, method, context.TraceIdentifier);
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                await session.EndAsync();
+            }
+
+            if (!accepted.Accepted)
+            {
+                socket.Dispose(); // the endpoint never took it
+            }
+        }
+    }
+
+    private async Task CloseFirstMessageAsync(HttpContext context, WebSocket socket, long start, int code, string reason)
+    {
+        RecordClosed(context, start, code, reason);
+        using (socket)
+        {
+            await WebSocketCloser.CloseAsync(socket, code, reason, _closeWithPolicyViolation, _time, context);
+        }
+    }
+
+    private void RecordClosed(HttpContext context, long start, int code, string reason)
+    {
+        _metrics.Rejected(WebSocketAuthDefaults.FirstMessageMethod, reason, start, _time);
+        Log.FirstMessageRejected(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), context.Connection.RemoteIpAddress?.ToString(), context.TraceIdentifier);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using WsAuth.Internal;
+
+namespace WsAuth;
+
+internal sealed partial class WebSocketAuthMiddleware
+{
+    /// <summary>
+    /// Rejects a handshake before endpoint code runs: an HTTP status with the reason as body, or, for an authentication
+    /// failure under <see cref="WebSocketRejectionMode.CloseAfterUpgrade"/>, an accepted socket closed at once with
+    /// 4000 + status and the reason.
+    /// </summary>
+    private async Task RejectAsync(
+        HttpContext context,
+        long start,
+        string? method,
+        string reason,
+        int statusCode,
+        Closable? closable = null,
+        TimeSpan? retryAfter = null)
+    {
+        _metrics.Rejected(method, reason, start, _time);
+        var remoteIp = context.Connection.RemoteIpAddress?.ToString();
+        Log.Rejected(_logger, statusCode, reason, method ?? WebSocketAuthMetrics.NoMethod, LogSafe.Origin(context.Request.Headers.Origin), remoteIp, context.TraceIdentifier);
+
+        var rejected = new WebSocketRejectedContext(context, method, reason, statusCode);
+        await GetEvents(context).Rejected(rejected);
+        if (rejected.IsResponseHandled || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var status = rejected.StatusCode is >= 400 and <= 599 ? rejected.StatusCode : statusCode;
+        if (closable is not null && _closeAfterUpgrade && context.Features.Get<IHttpWebSocketFeature>() is { IsWebSocketRequest: true } webSockets)
+        {
+            await CloseAfterUpgradeAsync(context, webSockets, closable, CloseCodes.FromStatus(status), reason);
+            return;
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.Headers.CacheControl = "no-store";
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds(wait);
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = reason.Length; // reason codes are ASCII
+        await context.Response.WriteAsync(reason);
+    }
+
+    private async Task CloseAfterUpgradeAsync(HttpContext context, IHttpWebSocketFeature webSockets, Closable closable, int code, string reason)
+    {
+        ApplyHiddenProtocols(context, closable.Handshake);
+        WebSocket socket;
+        try
+        {
+            socket = await webSockets.AcceptAsync(new WebSocketAcceptContext { SubProtocol = ChooseProtocol(closable.Endpoint, closable.Handshake) });
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or WebSocketException)
+        {
+            Log.UpgradeFailed(_logger, ex.GetType().FullName, context.TraceIdentifier);
+            return;
+        }
+
+        using (socket)
+        {
+            await WebSocketCloser.CloseAsync(socket, code, reason, _closeWithPolicyViolation, _time, context);
+        }
+
+        Log.ClosedAfterUpgrade(_logger, code, reason, context.TraceIdentifier);
+    }
+
+    /// <summary>Whole seconds, rounded up, at least 1: <c>Retry-After: 0</c> would invite an immediate retry.</summary>
+    internal static string RetryAfterSeconds(TimeSpan wait)
+        => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
