@@ -230,6 +230,15 @@ internal sealed partial class WebSocketAuthMiddleware
             return;
         }
 
+        // A token offered in Sec-WebSocket-Protocol is hidden from endpoint code even when another method decided.
+        foreach (var other in _authenticators)
+        {
+            if (!ReferenceEquals(other, winner) && other.Instance is IProtocolCredentialCarrier carrier)
+            {
+                carrier.HideCredentialEntries(handshake);
+            }
+        }
+
         if (winner.UsesAmbientCredentials && originStatus != WebSocketOriginStatus.Allowed)
         {
             // Cookies ride along on any request the browser makes: without a listed Origin, nothing says this one is ours.

@@ -46,6 +46,31 @@ public class SubprotocolHandshakeTests
         Assert.Equal("chat.v1", view.ProtocolHeader);
     }
 
+    [Theory]
+    [InlineData("marker")]
+    [InlineData("kubernetes")]
+    public async Task TokenInTheProtocolList_IsHiddenEvenWhenAnEarlierMethodDecides(string format)
+    {
+        // Bearer is registered before the subprotocol authenticator and wins; the token offered in the protocol list
+        // (even an invalid one) must still never reach endpoint code or the response.
+        var seen = new ConcurrentQueue<EndpointView>();
+        await using var app = await TokenApp.StartAsync(seen: seen);
+        var bearer = TokenApp.Token("alice");
+        const string secret = "not-a-jwt-but-a-secret";
+        var protocols = format == "marker"
+            ? $"chat.v1, access_token, {secret}"
+            : $"chat.v1, {K8s}{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+
+        var response = await RawHandshake.SendAsync(app.HttpUri, "/ws/protocols", [("Origin", TokenApp.AllowedOrigin), ("Authorization", "Bearer " + bearer), ("Sec-WebSocket-Protocol", protocols)]);
+
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, response.Status);
+        var view = Assert.Single(seen);
+        Assert.Equal(["chat.v1"], view.RequestedProtocols);
+        Assert.Equal("chat.v1", view.ProtocolHeader);
+        Assert.Equal(format == "marker" ? ["access_token"] : [], response.HeaderValues("Sec-WebSocket-Protocol"));
+        Assert.DoesNotContain(response.Headers, h => h.Value.Contains(secret, StringComparison.Ordinal) || h.Value.Contains(K8s, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Marker_EndpointPicksItsProtocol_AnswersIt()
     {

@@ -10,7 +10,7 @@ namespace WsAuth.Internal;
 /// server always answers exactly one offered, non-credential protocol: Chrome fails a handshake that offered protocols and
 /// got none back, and the token must never be echoed.
 /// </summary>
-internal sealed class SubprotocolTokenWebSocketAuthenticator : IWebSocketAuthenticator
+internal sealed class SubprotocolTokenWebSocketAuthenticator : IWebSocketAuthenticator, IProtocolCredentialCarrier
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -126,6 +126,28 @@ internal sealed class SubprotocolTokenWebSocketAuthenticator : IWebSocketAuthent
         }
 
         return result;
+    }
+
+    public void HideCredentialEntries(WebSocketAuthenticateContext context)
+    {
+        var offered = context.RequestedProtocols.ToArray();
+        for (var i = 0; i < offered.Length; i++)
+        {
+            if (_marker is not null && string.Equals(offered[i], _marker, StringComparison.Ordinal))
+            {
+                // The marker itself carries nothing, so it stays answerable (Chrome needs an answer); what follows it is the token.
+                HideAll(context, _marker);
+                context.FallbackProtocol ??= _marker;
+                if (i + 1 < offered.Length)
+                {
+                    HideAll(context, offered[++i]);
+                }
+            }
+            else if (MatchPrefix(offered[i]) is not null)
+            {
+                HideAll(context, offered[i]);
+            }
+        }
     }
 
     private string? MatchPrefix(string entry)
