@@ -20,7 +20,12 @@ internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSo
         var chosen = acceptContext.SubProtocol;
         if (chosen is null)
         {
-            acceptContext.SubProtocol = handshake.FallbackProtocol;
+            if (handshake.FallbackProtocol is { } fallback)
+            {
+                // A copy, never a write: HttpContext.WebSockets.AcceptWebSocketAsync() passes one static instance shared by
+                // every request in the process, so writing to it would answer this protocol on other sockets.
+                acceptContext = WithSubProtocol(acceptContext, fallback);
+            }
         }
         else if (!Contains(handshake.RequestedProtocols, chosen))
         {
@@ -32,6 +37,16 @@ internal sealed class GuardedWebSocketFeature(IHttpWebSocketFeature inner, WebSo
 
         return inner.AcceptAsync(acceptContext);
     }
+
+    private static WebSocketAcceptContext WithSubProtocol(WebSocketAcceptContext source, string subProtocol) => new()
+    {
+        SubProtocol = subProtocol,
+        KeepAliveInterval = source.KeepAliveInterval,
+        KeepAliveTimeout = source.KeepAliveTimeout,
+        DangerousEnableCompression = source.DangerousEnableCompression,
+        DisableServerContextTakeover = source.DisableServerContextTakeover,
+        ServerMaxWindowBits = source.ServerMaxWindowBits,
+    };
 
     private static bool Contains(IReadOnlyList<string> list, string value)
     {
