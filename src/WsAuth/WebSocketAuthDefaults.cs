@@ -11,4 +11,7 @@ public static class WebSocketAuthDefaults
 
     /// <summary>The method name of the cookie authenticator.</summary>
     public const string CookieMethod = "cookie";
+
+    /// <summary>The method name of the ticket authenticator.</summary>
+    public const string TicketMethod = "ticket";
 }
