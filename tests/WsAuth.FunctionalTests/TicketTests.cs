@@ -488,6 +488,16 @@ public class TicketTests
         Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, ticket)).Status);
     }
 
+    [Fact]
+    public async Task InMemoryStore_IsSingleInstance_ATicketFromAIsUnknownOnB()
+    {
+        // Matrix P4: the in-memory store is one process; several instances need a shared store (WsAuth.Postgres).
+        await using var a = await TicketTestApp.StartAsync();
+        await using var b = await TicketTestApp.StartAsync();
+        var response = await TicketTestApp.RedeemAsync(b, await TicketTestApp.IssueAsync(a));
+        Assert.Equal(WebSocketAuthFailureReasons.TicketInvalid, response.Body);
+    }
+
     private static string Base64UrlTicket() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -1,0 +1,208 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using WsAuth.Testing;
+
+namespace WsAuth.Postgres.Tests;
+
+/// <summary>
+/// The database down, hung, slow and restarted (matrix P1-P3). Each test puts its own loopback proxy between its app and
+/// PostgreSQL, so cutting or stalling it disturbs no other test.
+/// </summary>
+public class PostgresFailureTests
+{
+    [PostgresFact]
+    public async Task DatabaseDownMidRun_Gets503_ThenRecoversWithoutRestartingTheApp()
+    {
+        // Arrange
+        var (host, port) = PostgresTestDatabase.Server;
+        await using var proxy = new LoopbackTcpProxy(host, port);
+        await using var app = await PostgresTicketApp.StartAsync(PostgresTestDatabase.NewTableName(), PostgresTestDatabase.Through("127.0.0.1", proxy.Port));
+        var cookie = await TicketTestApp.LoginAsync(app);
+        var issuedBefore = (await TicketTestApp.RequestAsync(app, cookie)).Ticket!;
+
+        // Act: the database goes away (every pooled connection is reset, new ones are refused).
+        proxy.Cut();
+        var redeemWhileDown = await TicketTestApp.RedeemAsync(app, issuedBefore);
+        var issueWhileDown = await TicketTestApp.RequestAsync(app, cookie);
+        proxy.Restore();
+        var redeemAfter = await TicketTestApp.RedeemAsync(app, issuedBefore);
+        var issueAfter = await TicketTestApp.RequestAsync(app, cookie);
+
+        // Assert: fail closed meanwhile, the ticket was not consumed, and the same app recovers.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, redeemWhileDown.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, redeemWhileDown.Body);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, issueWhileDown.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, issueWhileDown.Body);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreUnavailable" && e.Level == LogLevel.Error);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, redeemAfter.Status);
+        Assert.Equal(HttpStatusCode.OK, issueAfter.Status);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreRecovered");
+        Assert.Equal(1, app.EndpointInvocations);
+    }
+
+    [PostgresFact]
+    public async Task DatabaseHung_Gets503WithinTheBudget_NeverA101()
+    {
+        // A network that swallows bytes: without the budget the handshake would wait for TCP timeouts.
+        var (host, port) = PostgresTestDatabase.Server;
+        await using var proxy = new LoopbackTcpProxy(host, port);
+        await using var app = await PostgresTicketApp.StartAsync(
+            PostgresTestDatabase.NewTableName(),
+            PostgresTestDatabase.Through("127.0.0.1", proxy.Port),
+            store: o => o.OperationTimeout = TimeSpan.FromMilliseconds(300));
+        var ticket = await TicketTestApp.IssueAsync(app);
+
+        proxy.Stall();
+        var whileHung = await TicketTestApp.RedeemAsync(app, ticket);
+        var issueWhileHung = await TicketTestApp.RequestAsync(app, await TicketTestApp.LoginAsync(app));
+        proxy.Restore();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, whileHung.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, whileHung.Body);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, issueWhileHung.Status);
+        Assert.Equal(0, app.EndpointInvocations);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreUnavailable" && e.AllText.Contains("TimeoutException", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, await TicketTestApp.IssueAsync(app))).Status);
+    }
+
+    [PostgresFact]
+    public async Task TableLocked_Gets503_AndTheTicketIsNotConsumed()
+    {
+        // Arrange: a slow database, here another session holding a lock on the ticket table.
+        var table = PostgresTestDatabase.NewTableName();
+        await using var app = await PostgresTicketApp.StartAsync(table, store: o => o.OperationTimeout = TimeSpan.FromMilliseconds(300));
+        var ticket = await TicketTestApp.IssueAsync(app);
+        await using var locker = new NpgsqlConnection(PostgresTestDatabase.ConnectionString);
+        await locker.OpenAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE \"{table}\" IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        // Act
+        var whileLocked = await TicketTestApp.RedeemAsync(app, ticket);
+
+        // The abandoned DELETE is cancelled server-side; wait until it is gone before the lock is released.
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var waiting = await PostgresTestDatabase.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active'", $"DELETE FROM \"public\".\"{table}\"%");
+            if (waiting == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(25);
+        }
+
+        await transaction.RollbackAsync();
+        var afterUnlock = await TicketTestApp.RedeemAsync(app, ticket);
+
+        // Assert: 503 while slow, and the ticket survived (P1).
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, whileLocked.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, whileLocked.Body);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, afterUnlock.Status);
+    }
+
+    [PostgresFact]
+    public async Task DatabaseUnreachableAtStartup_AppStarts_AndTicketsWorkOnceItAnswers()
+    {
+        // Arrange: the proxy refuses connections from the start; the table does not exist yet.
+        var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
+        var (host, port) = PostgresTestDatabase.Server;
+        await using var proxy = new LoopbackTcpProxy(host, port);
+        proxy.Cut();
+        await using var app = await PostgresTicketApp.StartAsync(PostgresTestDatabase.NewTableName(), PostgresTestDatabase.Through("127.0.0.1", proxy.Port), clock: clock);
+        var cookie = await TicketTestApp.LoginAsync(app);
+        var whileDown = await TicketTestApp.RequestAsync(app, cookie);
+
+        // Act: the database comes back; the maintenance round creates the table.
+        proxy.Restore();
+        var maintenance = app.App.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<PostgresTicketStoreMaintenance>().Single();
+        await maintenance.RunOnceAsync(default);
+        var afterRecovery = await TicketTestApp.RequestAsync(app, cookie);
+
+        // Assert
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketTableSetupDeferred");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, whileDown.Status);
+        Assert.True(maintenance.TableReady);
+        Assert.Equal(HttpStatusCode.OK, afterRecovery.Status);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, afterRecovery.Ticket!)).Status);
+    }
+
+    [PostgresFact]
+    public async Task BrokenPooledConnections_AfterAServerSideDisconnect_Recover_AndIssuedTicketsSurvive()
+    {
+        // What a restart does to the app: every pooled connection is terminated by the server (57P01).
+        var table = PostgresTestDatabase.NewTableName();
+        var applicationName = "wsauth-" + table;
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
+        await using var app = await PostgresTicketApp.StartAsync(table, connectionString);
+        var ticket = await TicketTestApp.IssueAsync(app);
+
+        await PostgresTestDatabase.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", applicationName);
+        var responses = await RedeemUntilNot503Async(app, ticket);
+
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, responses[^1].Status);
+        Assert.All(responses[..^1], r => Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, r.Body));
+    }
+
+    /// <summary>
+    /// Redeems until the answer is not 503: the first attempt after a restart may meet a pooled connection the server
+    /// closed (no retry inside the store, so a lost reply can never become a second use); the ticket itself must survive.
+    /// </summary>
+    internal static async Task<List<RawResponse>> RedeemUntilNot503Async(KestrelTestApp app, string ticket)
+    {
+        var responses = new List<RawResponse>();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var response = await TicketTestApp.RedeemAsync(app, ticket);
+            responses.Add(response);
+            if (response.Status != HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return responses;
+    }
+}
+
+/// <summary>A real server restart. It runs alone, after every other PostgreSQL test, so it disturbs none of them.</summary>
+[CollectionDefinition(nameof(ServerRestartCollection), DisableParallelization = true)]
+public sealed class ServerRestartCollection;
+
+[Collection(nameof(ServerRestartCollection))]
+public class PostgresRestartTests
+{
+    [PostgresFact]
+    public async Task IssuedTickets_SurviveAServerRestart_AndTheAppRecoversByItself()
+    {
+        // Arrange
+        var table = PostgresTestDatabase.NewTableName();
+        var applicationName = "wsauth-" + table;
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
+        await using var app = await PostgresTicketApp.StartAsync(table, connectionString);
+        var ticket = await TicketTestApp.IssueAsync(app);
+        var warm = await TicketTestApp.IssueAsync(app);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, warm)).Status);
+
+        // Act: restart the cluster test.sh started (a clean restart keeps an unlogged table's rows); on someone else's
+        // server, terminate this app's connections instead, which is what a restart does to the app.
+        if (!await PostgresTestDatabase.TryRestartClusterAsync())
+        {
+            await PostgresTestDatabase.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", applicationName);
+        }
+
+        var responses = await PostgresFailureTests.RedeemUntilNot503Async(app, ticket);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, responses[^1].Status);
+        Assert.Equal(HttpStatusCode.OK, (await TicketTestApp.RequestAsync(app, await TicketTestApp.LoginAsync(app))).Status);
+    }
+}
