@@ -24,7 +24,7 @@ builder.Services.AddSingleton<SampleTokens>();
 
 // WsAuth: origins come from WsAuth:AllowedOrigins; when none are configured, the sample allows its own listening URLs.
 var configuredOrigins = builder.Configuration.GetSection("WsAuth:AllowedOrigins").GetChildren().Any();
-builder.Services.AddWebSocketAuth(o =>
+var webSocketAuth = builder.Services.AddWebSocketAuth(o =>
     {
         if (!configuredOrigins)
         {
@@ -34,7 +34,14 @@ builder.Services.AddWebSocketAuth(o =>
             }
         }
     })
+    .AddTickets()       // ?ticket= from POST /ws/ticket; lifetime from WsAuth:Tickets:Lifetime (default 30 s)
     .AddCookie();
+
+// Tickets live in memory (one instance) unless WsAuth:Postgres:ConnectionString is set: then every instance shares them.
+if (builder.Configuration["WsAuth:Postgres:ConnectionString"] is { Length: > 0 } postgres)
+{
+    webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true));
+}
 
 var app = builder.Build();
 
@@ -62,8 +69,8 @@ app.MapPost("/auth/logout", async (HttpContext context) =>
     return Results.NoContent();
 });
 
-// Placeholder until the ticket method lands: the route and response shape are part of the sample's contract.
-app.MapPost("/ws/ticket", () => Results.StatusCode(StatusCodes.Status501NotImplemented)).RequireAuthorization();
+// {"ticket":"...","expiresIn":30} for the signed-in user, from an allowed origin only; redeemed once on /ws?ticket=...
+app.MapWebSocketTickets("/ws/ticket");
 
 app.Map("/ws", EchoEndpoint.HandleAsync);
 

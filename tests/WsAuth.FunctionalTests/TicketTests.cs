@@ -245,6 +245,46 @@ public class TicketTests
         Assert.DoesNotContain("ticket", response.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TicketEndpoint_RequiresAuthorization_SoTheAppsOwnChallengeRuns()
+    {
+        await using var app = await TicketTestApp.StartAsync();
+        var endpoint = app.App.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .Single(e => e.DisplayName == "WsAuth ticket endpoint /ws/ticket");
+        Assert.NotEmpty(endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>());
+    }
+
+    [Fact]
+    public async Task TicketEndpoint_NeverIssuesToAnonymous_EvenWhenAllowAnonymousIsAdded()
+    {
+        await using var app = await TicketTestApp.StartAsync(mapTickets: a => a.MapWebSocketTickets("/ws/ticket").AllowAnonymous());
+        var response = await TicketTestApp.RequestAsync(app, cookie: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.NoCredentials, response.Body);
+    }
+
+    [Fact]
+    public async Task LifetimeAboveTheCap_InConfiguration_StopsTheAppFromStarting()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => KestrelTestApp.StartAsync(
+            b =>
+            {
+                b.Configuration["WsAuth:Tickets:Lifetime"] = "00:10:00";
+                b.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add(TicketTestApp.AllowedOrigin)).AddTickets();
+            },
+            (a, _) => a.UseWebSocketAuth()));
+        Assert.Contains("at most 00:05:00", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapWebSocketTickets_WithoutAddTickets_FailsNamingTheFix()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => KestrelTestApp.StartAsync(
+            b => b.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add(TicketTestApp.AllowedOrigin)).AddCookie(),
+            (a, _) => a.MapWebSocketTickets("/ws/ticket")));
+        Assert.Contains("AddTickets()", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("https://evil.test", WebSocketAuthFailureReasons.OriginNotAllowed)]
     [InlineData("https://app.example.com.evil.net", WebSocketAuthFailureReasons.OriginNotAllowed)]

@@ -10,7 +10,7 @@ namespace WsAuth.Postgres.Tests;
 /// The database down, hung, slow and restarted (matrix P1-P3). Each test puts its own loopback proxy between its app and
 /// PostgreSQL, so cutting or stalling it disturbs no other test.
 /// </summary>
-public class PostgresFailureTests
+public class PostgresFailureTests : PostgresTest
 {
     [PostgresFact]
     public async Task DatabaseDownMidRun_Gets503_ThenRecoversWithoutRestartingTheApp()
@@ -18,7 +18,7 @@ public class PostgresFailureTests
         // Arrange
         var (host, port) = PostgresTestDatabase.Server;
         await using var proxy = new LoopbackTcpProxy(host, port);
-        await using var app = await PostgresTicketApp.StartAsync(PostgresTestDatabase.NewTableName(), PostgresTestDatabase.Through("127.0.0.1", proxy.Port));
+        await using var app = await PostgresTicketApp.StartAsync(NewTableName(), PostgresTestDatabase.Through("127.0.0.1", proxy.Port));
         var cookie = await TicketTestApp.LoginAsync(app);
         var issuedBefore = (await TicketTestApp.RequestAsync(app, cookie)).Ticket!;
 
@@ -45,13 +45,13 @@ public class PostgresFailureTests
     [PostgresFact]
     public async Task DatabaseHung_Gets503WithinTheBudget_NeverA101()
     {
-        // A network that swallows bytes: without the budget the handshake would wait for TCP timeouts.
+        // A network that swallows bytes: without the budget (OperationTimeout, 2 s by default) the handshake would wait for
+        // TCP and Npgsql timeouts.
         var (host, port) = PostgresTestDatabase.Server;
         await using var proxy = new LoopbackTcpProxy(host, port);
         await using var app = await PostgresTicketApp.StartAsync(
-            PostgresTestDatabase.NewTableName(),
-            PostgresTestDatabase.Through("127.0.0.1", proxy.Port),
-            store: o => o.OperationTimeout = TimeSpan.FromMilliseconds(300));
+            NewTableName(),
+            PostgresTestDatabase.Through("127.0.0.1", proxy.Port));
         var ticket = await TicketTestApp.IssueAsync(app);
 
         proxy.Stall();
@@ -71,8 +71,8 @@ public class PostgresFailureTests
     public async Task TableLocked_Gets503_AndTheTicketIsNotConsumed()
     {
         // Arrange: a slow database, here another session holding a lock on the ticket table.
-        var table = PostgresTestDatabase.NewTableName();
-        await using var app = await PostgresTicketApp.StartAsync(table, store: o => o.OperationTimeout = TimeSpan.FromMilliseconds(300));
+        var table = NewTableName();
+        await using var app = await PostgresTicketApp.StartAsync(table);
         var ticket = await TicketTestApp.IssueAsync(app);
         await using var locker = new NpgsqlConnection(PostgresTestDatabase.ConnectionString);
         await locker.OpenAsync();
@@ -115,7 +115,7 @@ public class PostgresFailureTests
         var (host, port) = PostgresTestDatabase.Server;
         await using var proxy = new LoopbackTcpProxy(host, port);
         proxy.Cut();
-        await using var app = await PostgresTicketApp.StartAsync(PostgresTestDatabase.NewTableName(), PostgresTestDatabase.Through("127.0.0.1", proxy.Port), clock: clock);
+        await using var app = await PostgresTicketApp.StartAsync(NewTableName(), PostgresTestDatabase.Through("127.0.0.1", proxy.Port), clock: clock);
         var cookie = await TicketTestApp.LoginAsync(app);
         var whileDown = await TicketTestApp.RequestAsync(app, cookie);
 
@@ -137,7 +137,7 @@ public class PostgresFailureTests
     public async Task BrokenPooledConnections_AfterAServerSideDisconnect_Recover_AndIssuedTicketsSurvive()
     {
         // What a restart does to the app: every pooled connection is terminated by the server (57P01).
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         var applicationName = "wsauth-" + table;
         var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
         await using var app = await PostgresTicketApp.StartAsync(table, connectionString);
@@ -178,13 +178,13 @@ public class PostgresFailureTests
 public sealed class ServerRestartCollection;
 
 [Collection(nameof(ServerRestartCollection))]
-public class PostgresRestartTests
+public class PostgresRestartTests : PostgresTest
 {
     [PostgresFact]
     public async Task IssuedTickets_SurviveAServerRestart_AndTheAppRecoversByItself()
     {
         // Arrange
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         var applicationName = "wsauth-" + table;
         var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
         await using var app = await PostgresTicketApp.StartAsync(table, connectionString);

@@ -29,8 +29,30 @@ public static class PostgresTestDatabase
             ? value
             : throw new InvalidOperationException(HowToStart);
 
-    /// <summary>A table name no other test uses.</summary>
+    /// <summary>A table (or schema) name no other test uses.</summary>
     public static string NewTableName() => "t_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Drops test tables (and the schemas named <c>s_&lt;name&gt;</c>), without waiting long for locks.</summary>
+    public static async Task DropAsync(IEnumerable<string> names)
+    {
+        // Unpooled: a test may have terminated or restarted the server under the pool.
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var name in names)
+        {
+            await using var command = new NpgsqlCommand(
+                $"SET lock_timeout = '2s'; DROP TABLE IF EXISTS \"public\".\"{name}\"; DROP SCHEMA IF EXISTS \"s_{name}\" CASCADE;", connection);
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException)
+            {
+                // Best effort: test.sh's cluster is thrown away anyway.
+            }
+        }
+    }
 
     /// <summary>The connection string with another host and port (a proxy in front of the server).</summary>
     public static string Through(string host, int port)

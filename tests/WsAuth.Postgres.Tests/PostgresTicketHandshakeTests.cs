@@ -6,12 +6,12 @@ using WsAuth.Testing;
 namespace WsAuth.Postgres.Tests;
 
 /// <summary>Tickets end to end over Kestrel on the PostgreSQL store, one and two app instances (matrix T1-T3).</summary>
-public class PostgresTicketHandshakeTests
+public class PostgresTicketHandshakeTests : PostgresTest
 {
     [PostgresFact]
     public async Task LoginTicketConnect_Works_AndReplayIsRejected()
     {
-        await using var app = await PostgresTicketApp.StartAsync(PostgresTestDatabase.NewTableName());
+        await using var app = await PostgresTicketApp.StartAsync(NewTableName());
         var issued = await TicketTestApp.RequestAsync(app, await TicketTestApp.LoginAsync(app, "alice"));
 
         using var socket = await WebSocketTestClient.ConnectAsync(app.WebSocketUri("/ws?ticket=" + issued.Ticket), TicketTestApp.AllowedOrigin);
@@ -29,7 +29,7 @@ public class PostgresTicketHandshakeTests
     [PostgresFact]
     public async Task FiftyParallelHandshakes_WithOneTicket_GiveExactlyOne101()
     {
-        await using var app = await PostgresTicketApp.StartAsync(PostgresTestDatabase.NewTableName());
+        await using var app = await PostgresTicketApp.StartAsync(NewTableName());
         var ticket = await TicketTestApp.IssueAsync(app);
 
         var responses = await RedeemConcurrentlyAsync(Enumerable.Repeat(app, 50), ticket);
@@ -42,7 +42,7 @@ public class PostgresTicketHandshakeTests
     public async Task TwoInstances_TicketIssuedOnA_IsRedeemedOnB_AndReplayFailsOnBoth()
     {
         // Arrange: two apps, one database table, as behind a load balancer.
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         await using var a = await PostgresTicketApp.StartAsync(table);
         await using var b = await PostgresTicketApp.StartAsync(table);
         var ticket = await TicketTestApp.IssueAsync(a);
@@ -63,7 +63,7 @@ public class PostgresTicketHandshakeTests
     [PostgresFact]
     public async Task TwoInstances_FiftyParallelHandshakesSplitAcrossThem_GiveExactlyOne101()
     {
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         await using var a = await PostgresTicketApp.StartAsync(table);
         await using var b = await PostgresTicketApp.StartAsync(table);
         var ticket = await TicketTestApp.IssueAsync(a);
@@ -78,7 +78,7 @@ public class PostgresTicketHandshakeTests
     public async Task Ticket_ExpiresAfterItsLifetime()
     {
         var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = await PostgresTicketApp.StartAsync(PostgresTestDatabase.NewTableName(), clock: clock, tickets: o => o.Lifetime = TimeSpan.FromSeconds(10));
+        await using var app = await PostgresTicketApp.StartAsync(NewTableName(), clock: clock, tickets: o => o.Lifetime = TimeSpan.FromSeconds(10));
         var late = await TicketTestApp.IssueAsync(app);
         var onTime = await TicketTestApp.IssueAsync(app);
 
@@ -95,7 +95,7 @@ public class PostgresTicketHandshakeTests
     [PostgresFact]
     public async Task Bindings_AreEnforcedAcrossInstances()
     {
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         await using var a = await PostgresTicketApp.StartAsync(table, mapTickets: app => app.MapWebSocketTickets("/ws/ticket", "/ws"));
         await using var b = await PostgresTicketApp.StartAsync(table, mapTickets: app => app.MapWebSocketTickets("/ws/ticket", "/ws"));
 

@@ -10,13 +10,13 @@ using WsAuth.Tickets;
 namespace WsAuth.Postgres.Tests;
 
 /// <summary>The store itself against a real server: the table it creates, single use, cleanup and forged tickets.</summary>
-public class PostgresTicketStoreTests
+public class PostgresTicketStoreTests : PostgresTest
 {
     [PostgresFact]
     public async Task Table_IsCreatedUnlogged_InTheConfiguredSchema()
     {
-        var schema = "s_" + PostgresTestDatabase.NewTableName();
-        var table = PostgresTestDatabase.NewTableName();
+        var schema = "s_" + NewTableName();
+        var table = NewTableName();
         await using var harness = await StoreHarness.StartAsync(table, o => o.Schema = schema);
 
         var persistence = await PostgresTestDatabase.ScalarAsync<char>(
@@ -29,7 +29,7 @@ public class PostgresTicketStoreTests
     [PostgresFact]
     public async Task Table_IsLogged_WhenAsked()
     {
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         await using var harness = await StoreHarness.StartAsync(table, o => o.UnloggedTable = false);
         var persistence = await PostgresTestDatabase.ScalarAsync<char>("SELECT relpersistence FROM pg_class WHERE relname = $1", table);
         Assert.Equal('p', persistence);
@@ -38,7 +38,7 @@ public class PostgresTicketStoreTests
     [PostgresFact]
     public async Task Consume_ReturnsTheDataOnce()
     {
-        await using var harness = await StoreHarness.StartAsync(PostgresTestDatabase.NewTableName());
+        await using var harness = await StoreHarness.StartAsync(NewTableName());
         var store = harness.Store;
         var expiresAt = DateTimeOffset.UtcNow.AddSeconds(30);
 
@@ -52,7 +52,7 @@ public class PostgresTicketStoreTests
     [PostgresFact]
     public async Task FiftyConcurrentConsumes_ReturnTheDataExactlyOnce()
     {
-        await using var harness = await StoreHarness.StartAsync(PostgresTestDatabase.NewTableName());
+        await using var harness = await StoreHarness.StartAsync(NewTableName());
         for (var round = 0; round < 5; round++)
         {
             var id = "id-" + round;
@@ -75,7 +75,7 @@ public class PostgresTicketStoreTests
     public async Task StoredRows_HoldTheHashNeverTheTicket()
     {
         // Matrix T5 and "a leaked store reveals no usable ticket".
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         await using var app = await PostgresTicketApp.StartAsync(table);
         var ticket = await TicketTestApp.IssueAsync(app);
 
@@ -92,7 +92,7 @@ public class PostgresTicketStoreTests
     public async Task Cleanup_DeletesRowsExpiredLongerThanTheGrace_AndKeepsTheRest()
     {
         var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = await StoreHarness.StartAsync(PostgresTestDatabase.NewTableName(), clock: clock);
+        await using var harness = await StoreHarness.StartAsync(NewTableName(), clock: clock);
         var now = clock.GetUtcNow();
         await harness.Store.TryStoreAsync("long-expired", [1], now - PostgresTicketStoreMaintenance.ExpiredRowGrace - TimeSpan.FromSeconds(1), default);
         await harness.Store.TryStoreAsync("just-expired", [2], now - TimeSpan.FromSeconds(1), default);
@@ -110,7 +110,7 @@ public class PostgresTicketStoreTests
     {
         // Arrange: one expired row, a cleanup every minute on a clock the test moves.
         var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         await using var harness = await StoreHarness.StartAsync(table, clock: clock, runBackground: true);
         await harness.Store.TryStoreAsync("expired", [1], clock.GetUtcNow() - TimeSpan.FromMinutes(5), default);
 
@@ -135,7 +135,7 @@ public class PostgresTicketStoreTests
     public async Task TenThousandForgedTickets_AreAllRejected()
     {
         // Matrix T4 against the real store: every forged, well-formed ticket is one indexed DELETE that finds nothing.
-        var table = PostgresTestDatabase.NewTableName();
+        var table = NewTableName();
         await using var app = await PostgresTicketApp.StartAsync(table);
         var real = await TicketTestApp.IssueAsync(app);
         var authenticator = app.App.Services.GetRequiredService<TicketWebSocketAuthenticator>();
