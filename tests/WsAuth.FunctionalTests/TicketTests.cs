@@ -334,6 +334,56 @@ public class TicketTests
     }
 
     [Fact]
+    public async Task Antiforgery_WhenTheEndpointRequiresIt_RefusesRequestsWithoutAValidToken()
+    {
+        // Arrange: cookie-authenticated apps can add antiforgery on top of the Origin check (docs/tickets.md, matrix T6).
+        await using var app = await TicketTestApp.StartAsync(
+            services: s => s.AddAntiforgery(),
+            mapTickets: a =>
+            {
+                a.UseAntiforgery();
+                a.MapGet("/antiforgery", (HttpContext c, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(c).RequestToken);
+                return a.MapWebSocketTickets("/ws/ticket").WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+            });
+        var auth = await TicketTestApp.LoginAsync(app);
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = app.HttpUri };
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, "/antiforgery");
+        tokenRequest.Headers.Add("Cookie", auth);
+        using var tokenResponse = await http.SendAsync(tokenRequest);
+        var requestToken = await tokenResponse.Content.ReadAsStringAsync();
+        var setCookie = tokenResponse.Headers.GetValues("Set-Cookie").Single();
+        var cookies = auth + "; " + setCookie[..setCookie.IndexOf(';', StringComparison.Ordinal)];
+
+        // Act
+        var withoutToken = await TicketTestApp.RequestAsync(app, cookies);
+        var withToken = await TicketTestApp.RequestAsync(app, cookies, headers: ("RequestVerificationToken", requestToken));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.AntiforgeryInvalid, withoutToken.Body);
+        Assert.Equal(HttpStatusCode.OK, withToken.Status);
+    }
+
+    [Fact]
+    public async Task PrincipalSerializer_IsPluggable()
+    {
+        string? seen = null;
+        await using var app = await TicketTestApp.StartAsync(
+            tickets: o => o.PrincipalSerializer = new NameOnlySerializer(),
+            map: (a, _) => a.Map("/ws/claims", async context =>
+            {
+                seen = string.Join(",", context.User.Claims.Select(c => c.Type + "=" + c.Value));
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }));
+
+        var response = await TicketTestApp.RedeemAsync(app, await TicketTestApp.IssueAsync(app, "alice"), path: "/ws/claims");
+
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, response.Status);
+        Assert.Equal(System.Security.Claims.ClaimTypes.Name + "=alice|kept-by-custom-serializer", seen);
+    }
+
+    [Fact]
     public async Task TicketEndpoint_ComposesWithRequireAuthorization()
     {
         await using var app = await TicketTestApp.StartAsync(mapTickets: a => a.MapWebSocketTickets("/ws/ticket").RequireAuthorization("admins"));
@@ -541,6 +591,16 @@ public class TicketTests
     private static string Base64UrlTicket() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Keeps only the name, to show a serializer can trim what a ticket carries.</summary>
+    private sealed class NameOnlySerializer : Microsoft.AspNetCore.Authentication.IDataSerializer<System.Security.Claims.ClaimsPrincipal>
+    {
+        public byte[] Serialize(System.Security.Claims.ClaimsPrincipal model)
+            => System.Text.Encoding.UTF8.GetBytes(model.Identity!.Name!);
+
+        public System.Security.Claims.ClaimsPrincipal? Deserialize(byte[] data)
+            => new(new System.Security.Claims.ClaimsIdentity([new(System.Security.Claims.ClaimTypes.Name, System.Text.Encoding.UTF8.GetString(data) + "|kept-by-custom-serializer")], "custom"));
+    }
 
     private sealed class ThrowingStore : IWebSocketTicketStore
     {

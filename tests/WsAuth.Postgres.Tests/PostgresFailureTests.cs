@@ -150,6 +150,69 @@ public class PostgresFailureTests : PostgresTest
         Assert.All(responses[..^1], r => Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, r.Body));
     }
 
+    [PostgresFact]
+    public async Task BackgroundCleanup_WhileTheDatabaseIsDown_NeverStopsTheHost_AndResumesAfterwards()
+    {
+        // Arrange: cleanup every minute on a clock the test moves; one long-expired row to clean.
+        var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
+        var table = NewTableName();
+        var (host, port) = PostgresTestDatabase.Server;
+        await using var proxy = new LoopbackTcpProxy(host, port);
+        await using var app = await PostgresTicketApp.StartAsync(table, PostgresTestDatabase.Through("127.0.0.1", proxy.Port), clock: clock);
+        await PostgresTestDatabase.ExecuteAsync($"INSERT INTO \"{table}\" (id, data, expires_at) VALUES ('old', '\\x00', now() - interval '1 hour')");
+        var lifetime = app.App.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+
+        // Act: two rounds fail (database down), then one succeeds.
+        proxy.Cut();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await WaitForAsync(() => app.Logs.Entries.Any(e => e.EventId.Name == "TicketCleanupFailed"));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await WaitForAsync(() => app.Logs.Entries.Count(e => e.EventId.Name == "TicketCleanupFailed") >= 2);
+        proxy.Restore();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await WaitForAsync(async () => await PostgresTestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\"") == 0);
+
+        // Assert
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(0, await PostgresTestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\""));
+    }
+
+    [PostgresFact]
+    public async Task AppOwnedDataSource_IsUsed_AndNotDisposedWithTheApp()
+    {
+        var table = NewTableName();
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(PostgresTestDatabase.ConnectionString);
+        await using (var app = await TicketTestApp.StartAsync(builder: ws => ws.AddPostgresTicketStore(dataSource, o =>
+        {
+            o.TableName = table;
+            o.CreateTableIfMissing = true;
+        })))
+        {
+            Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, await TicketTestApp.IssueAsync(app))).Status);
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        Assert.Equal(1, await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>Waits for a background effect, at most 10 seconds (a bound, not a timing assertion).</summary>
+    private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail("The background effect did not happen within 10 seconds.");
+    }
+
     /// <summary>
     /// Redeems until the answer is not 503: the first attempt after a restart may meet a pooled connection the server
     /// closed (no retry inside the store, so a lost reply can never become a second use); the ticket itself must survive.

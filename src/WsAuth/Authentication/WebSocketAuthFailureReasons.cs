@@ -77,4 +77,10 @@ public static class WebSocketAuthFailureReasons
 
     /// <summary>503: the in-memory ticket store is at capacity; no ticket was issued.</summary>
     public const string TicketStoreFull = "ticket_store_full";
+
+    /// <summary>
+    /// 400: the ticket endpoint requires an antiforgery token (<c>RequireAntiforgeryTokenAttribute</c> with
+    /// <c>app.UseAntiforgery()</c>) and the request's token is missing or invalid.
+    /// </summary>
+    public const string AntiforgeryInvalid = "antiforgery_invalid";
 }

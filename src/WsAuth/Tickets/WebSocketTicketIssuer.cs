@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -63,6 +64,13 @@ internal sealed partial class WebSocketTicketIssuer
         {
             // Normally the endpoint's authorization already challenged; this holds even if someone allowed anonymous.
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, WebSocketAuthFailureReasons.NoCredentials);
+            return;
+        }
+
+        // UseAntiforgery() only records its verdict; endpoints that asked for validation must act on it.
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, WebSocketAuthFailureReasons.AntiforgeryInvalid);
             return;
         }
 
