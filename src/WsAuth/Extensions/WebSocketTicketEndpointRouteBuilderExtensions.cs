@@ -56,7 +56,8 @@ public static class WebSocketTicketEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
-        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(WebSocketTicketIssuer)) != true)
+        // Containers without IServiceProviderIsService get the same message from the first request instead.
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(WebSocketTicketIssuer)))
         {
             throw new InvalidOperationException(
                 "WebSocket tickets are not registered. Call builder.Services.AddWebSocketAuth(...).AddTickets() before app.MapWebSocketTickets(...).");
