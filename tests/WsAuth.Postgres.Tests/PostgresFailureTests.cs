@@ -51,8 +51,9 @@ public class PostgresFailureTests : PostgresTest
         await using var proxy = new LoopbackTcpProxy(host, port);
         await using var app = await PostgresTicketApp.StartAsync(
             NewTableName(),
-            PostgresTestDatabase.Through("127.0.0.1", proxy.Port));
-        var ticket = await TicketTestApp.IssueAsync(app);
+            PostgresTestDatabase.Through("127.0.0.1", proxy.Port),
+            store: o => o.OperationTimeout = TimeSpan.FromSeconds(2));
+        var ticket = await PostgresTicketApp.IssueWarmAsync(app);
 
         proxy.Stall();
         var whileHung = await TicketTestApp.RedeemAsync(app, ticket);
@@ -64,7 +65,7 @@ public class PostgresFailureTests : PostgresTest
         Assert.Equal(HttpStatusCode.ServiceUnavailable, issueWhileHung.Status);
         Assert.Equal(0, app.EndpointInvocations);
         Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreUnavailable" && e.AllText.Contains("TimeoutException", StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, await TicketTestApp.IssueAsync(app))).Status);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, await PostgresTicketApp.IssueWarmAsync(app))).Status);
     }
 
     [PostgresFact]
@@ -72,9 +73,9 @@ public class PostgresFailureTests : PostgresTest
     {
         // Arrange: a slow database, here another session holding a lock on the ticket table.
         var table = NewTableName();
-        await using var app = await PostgresTicketApp.StartAsync(table);
-        var ticket = await TicketTestApp.IssueAsync(app);
-        await using var locker = new NpgsqlConnection(PostgresTestDatabase.ConnectionString);
+        await using var app = await PostgresTicketApp.StartAsync(table, store: o => o.OperationTimeout = TimeSpan.FromSeconds(2));
+        var ticket = await PostgresTicketApp.IssueWarmAsync(app);
+        await using var locker = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { Pooling = false }.ConnectionString);
         await locker.OpenAsync();
         await using var transaction = await locker.BeginTransactionAsync();
         await using (var lockTable = new NpgsqlCommand($"LOCK TABLE \"{table}\" IN ACCESS EXCLUSIVE MODE", locker, transaction))
@@ -186,6 +187,7 @@ public class PostgresFailureTests : PostgresTest
         {
             o.TableName = table;
             o.CreateTableIfMissing = true;
+            o.OperationTimeout = PostgresTicketApp.GenerousTimeout;
         })))
         {
             Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, await TicketTestApp.IssueAsync(app))).Status);
@@ -241,7 +243,7 @@ public class PostgresFailureTests : PostgresTest
 public sealed class ServerRestartCollection;
 
 [Collection(nameof(ServerRestartCollection))]
-public class PostgresRestartTests : PostgresTest
+public class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper output) : PostgresTest
 {
     [PostgresFact]
     public async Task IssuedTickets_SurviveAServerRestart_AndTheAppRecoversByItself()
@@ -251,13 +253,20 @@ public class PostgresRestartTests : PostgresTest
         var applicationName = "wsauth-" + table;
         var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestDatabase.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
         await using var app = await PostgresTicketApp.StartAsync(table, connectionString);
+        var realRestart = PostgresTestDatabase.CanRestartCluster && await PostgresTestDatabase.WaitUntilAloneAsync(applicationName);
         var ticket = await TicketTestApp.IssueAsync(app);
         var warm = await TicketTestApp.IssueAsync(app);
         Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, warm)).Status);
 
-        // Act: restart the cluster test.sh started (a clean restart keeps an unlogged table's rows); on someone else's
-        // server, terminate this app's connections instead, which is what a restart does to the app.
-        if (!await PostgresTestDatabase.TryRestartClusterAsync())
+        // Act: restart the cluster test.sh started (a clean restart keeps an unlogged table's rows). On someone else's
+        // server, or one that other tests still use, terminate this app's connections instead: that is what a restart
+        // does to the app.
+        output.WriteLine(realRestart ? "Restarting the PostgreSQL cluster." : "Terminating the app's connections (the server is not test.sh's, or is busy).");
+        if (realRestart)
+        {
+            await PostgresTestDatabase.RestartClusterAsync();
+        }
+        else
         {
             await PostgresTestDatabase.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", applicationName);
         }

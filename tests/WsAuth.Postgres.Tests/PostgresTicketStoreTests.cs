@@ -188,6 +188,7 @@ public class PostgresTicketStoreTests : PostgresTest
                 {
                     o.TableName = table;
                     o.CreateTableIfMissing = true;
+                    o.OperationTimeout = PostgresTicketApp.GenerousTimeout;
                     configure?.Invoke(o);
                 });
             var harness = new StoreHarness(services.BuildServiceProvider(), runBackground);

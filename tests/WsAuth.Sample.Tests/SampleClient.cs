@@ -4,7 +4,9 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 
-namespace WsAuth.Testing;
+using WsAuth.Testing;
+
+namespace WsAuth.Sample.Tests;
 
 /// <summary>Drives the sample app's contract (<c>/auth/login</c>, <c>/ws/ticket</c>, <c>/ws</c>) over a TestServer.</summary>
 public static class SampleClient

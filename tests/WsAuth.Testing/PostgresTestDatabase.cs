@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace WsAuth.Postgres.Tests;
+namespace WsAuth.Testing;
 
 /// <summary>
 /// The PostgreSQL server the tests run against: <c>WSAUTH_POSTGRES</c> (a connection string). Without it every test here
@@ -67,9 +67,15 @@ public static class PostgresTestDatabase
         }
     }
 
+    /// <summary>The application name of the tests' own helper connections (never an app under test).</summary>
+    public const string HelperApplicationName = "wsauth-tests-helper";
+
+    private static string HelperConnectionString
+        => new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = HelperApplicationName }.ConnectionString;
+
     public static async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(HelperConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
@@ -83,7 +89,7 @@ public static class PostgresTestDatabase
 
     public static async Task ExecuteAsync(string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(HelperConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
@@ -94,17 +100,39 @@ public static class PostgresTestDatabase
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Whether test.sh told us which cluster it started, so a test may restart it.</summary>
+    public static bool CanRestartCluster => Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } cluster && cluster.Split('/').Length == 2;
+
     /// <summary>
-    /// Restarts the server the way an operator would (<c>pg_ctlcluster VERSION NAME restart</c>) when test.sh told us which
-    /// cluster it started; returns <see langword="false"/> when the server is someone else's and must not be restarted.
+    /// Waits (at most 60 seconds) until no other client is connected to the server: tests in other assemblies may be
+    /// using it, and a restart must not fail them. The caller's app and the tests' helper connections do not count.
     /// </summary>
-    public static async Task<bool> TryRestartClusterAsync()
+    /// <returns>Whether the server is now free.</returns>
+    public static async Task<bool> WaitUntilAloneAsync(string ownApplicationName)
     {
-        if (Environment.GetEnvironmentVariable(ClusterVariable) is not { Length: > 0 } cluster || cluster.Split('/') is not [var version, var name])
+        for (var attempt = 0; attempt < 240; attempt++)
         {
-            return false;
+            var others = await ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name NOT IN ($1, $2)",
+                ownApplicationName,
+                HelperApplicationName);
+            if (others == 0)
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
         }
 
+        return false;
+    }
+
+    /// <summary>Restarts test.sh's cluster the way an operator would: <c>pg_ctlcluster VERSION NAME restart</c>.</summary>
+    public static async Task RestartClusterAsync()
+    {
+        var (version, name) = Environment.GetEnvironmentVariable(ClusterVariable)?.Split('/') is [var v, var n]
+            ? (v, n)
+            : throw new InvalidOperationException(ClusterVariable + " is not set: only test.sh's own cluster may be restarted.");
         var asRoot = Environment.UserName == "root";
         var start = new ProcessStartInfo(asRoot ? "pg_ctlcluster" : "sudo")
         {
@@ -126,13 +154,12 @@ public static class PostgresTestDatabase
         using var process = Process.Start(start)!;
         var stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"pg_ctlcluster {version} {name} restart failed: {stderr}");
-        return true;
+        Xunit.Assert.True(process.ExitCode == 0, $"pg_ctlcluster {version} {name} restart failed: {stderr}");
     }
 }
 
 /// <summary>A test against the real PostgreSQL server; skipped only when <c>WSAUTH_SKIP_POSTGRES=1</c>.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
+public sealed class PostgresFactAttribute : Xunit.FactAttribute
 {
     public PostgresFactAttribute()
     {

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using WsAuth.Testing;
 
-namespace WsAuth.FunctionalTests;
+namespace WsAuth.Sample.Tests;
 
 /// <summary>The sample app offers tickets end to end on the in-memory store, configured from its documented keys.</summary>
 public class SampleTicketTests

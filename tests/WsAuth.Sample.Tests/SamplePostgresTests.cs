@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using WsAuth.Testing;
 
-namespace WsAuth.Postgres.Tests;
+namespace WsAuth.Sample.Tests;
 
 /// <summary>The sample runs on PostgreSQL when given <c>WsAuth:Postgres:ConnectionString</c>.</summary>
 public class SamplePostgresTests : PostgresTest
@@ -18,6 +18,7 @@ public class SamplePostgresTests : PostgresTest
             b.UseSetting("WsAuth:AllowedOrigins:0", SampleClient.Origin);
             b.UseSetting("WsAuth:Postgres:ConnectionString", PostgresTestDatabase.ConnectionString);
             b.UseSetting("WsAuth:Postgres:TableName", table);
+            b.UseSetting("WsAuth:Postgres:OperationTimeout", "00:00:10"); // a busy test machine is no outage
         });
         using var http = sample.CreateClient();
 

@@ -1,10 +1,10 @@
-namespace WsAuth.Postgres.Tests;
+namespace WsAuth.Testing;
 
 /// <summary>
 /// A test class that uses the PostgreSQL server: every table it names with <see cref="NewTableName"/> is its own and is
 /// dropped after the test, so a developer's own server is left as it was.
 /// </summary>
-public abstract class PostgresTest : IAsyncLifetime
+public abstract class PostgresTest : Xunit.IAsyncLifetime
 {
     private readonly List<string> _tables = [];
 
