@@ -19,7 +19,10 @@ internal static class TicketRequestValues
 
     /// <summary>An app-relative path without its trailing slash (<c>/ws/</c> and <c>/ws</c> route alike).</summary>
     public static string NormalizePath(string path)
-        => path.Length > 1 && path.EndsWith('/') ? path.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/" : path;
+    {
+        var trimmed = path.TrimEnd('/');
+        return trimmed.Length == 0 ? "/" : trimmed;
+    }
 
     /// <summary>Whether the handshake's path is the bound one; case-insensitive, as routing is.</summary>
     public static bool PathMatches(string boundPath, PathString requestPath)
