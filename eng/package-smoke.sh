@@ -17,10 +17,10 @@ done
 for nupkg in "$work"/feed/*.nupkg; do
   case "$nupkg" in *.symbols.nupkg) continue ;; esac
   id=$(unzip -p "$nupkg" '*.nuspec' | sed -n 's:.*<id>\(.*\)</id>.*:\1:p')
-  unzip -l "$nupkg" | grep -q 'README.md' || { echo "$id: no README"; exit 1; }
-  unzip -l "$nupkg" | grep -q "lib/net10.0/$id.xml" || { echo "$id: no XML docs"; exit 1; }
-  unzip -p "$nupkg" '*.nuspec' | grep -q '<license type="expression">MIT</license>' || { echo "$id: no license"; exit 1; }
-  unzip -p "$nupkg" '*.nuspec' | grep -q '<repository type="git"' || { echo "$id: no repository"; exit 1; }
+  unzip -l "$nupkg" | grep 'README.md' >/dev/null || { echo "$id: no README"; exit 1; }
+  unzip -l "$nupkg" | grep "lib/net10.0/$id.xml" >/dev/null || { echo "$id: no XML docs"; exit 1; }
+  unzip -p "$nupkg" '*.nuspec' | grep '<license type="expression">MIT</license>' >/dev/null || { echo "$id: no license"; exit 1; }
+  unzip -p "$nupkg" '*.nuspec' | grep '<repository type="git"' >/dev/null || { echo "$id: no repository"; exit 1; }
   ls "${nupkg%.nupkg}.snupkg" >/dev/null || { echo "$id: no symbols package"; exit 1; }
   echo "   $id: README, XML docs, license, repository, symbols"
 done
@@ -38,7 +38,7 @@ cat > "$work/app/nuget.config" <<XML
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
   <packageSourceMapping>
-    <packageSource key="local"><package pattern="WsAuth" /></packageSource>
+    <packageSource key="local"><package pattern="WsAuth" /><package pattern="WsAuth.*" /></packageSource>
     <packageSource key="nuget.org"><package pattern="*" /></packageSource>
   </packageSourceMapping>
 </configuration>
@@ -53,18 +53,32 @@ cat > "$work/app/Scratch.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="WsAuth" Version="$version" />
+    <PackageReference Include="WsAuth.Postgres" Version="$version" />
   </ItemGroup>
 </Project>
 XML
 cat > "$work/app/Program.cs" <<'CS'
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using WsAuth;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add("https://app.example.com"))
-    .AddAuthenticator<KeyAuthenticator>("key");
+builder.Services.AddAuthentication().AddCookie(o => o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = 401; return Task.CompletedTask; });
+builder.Services.AddAuthorization();
+var webSocketAuth = builder.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add("https://app.example.com"))
+    .AddAuthenticator<KeyAuthenticator>("key")
+    .AddTickets();
+if (Environment.GetEnvironmentVariable("WSAUTH_POSTGRES") is { Length: > 0 } postgres)
+{
+    webSocketAuth.AddPostgresTicketStore(postgres, o => { o.TableName = "wsauth_smoke_tickets"; o.CreateTableIfMissing = true; });
+}
+
 var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseWebSocketAuth();
+app.MapPost("/login", (HttpContext c) => c.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "smoke")], "Cookies"))));
+app.MapWebSocketTickets("/ws/ticket");
 app.Map("/ws", async context =>
 {
     using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -84,9 +98,10 @@ CS
   || { cat "$work/build.log"; echo "package smoke test FAILED: the scratch app does not build"; exit 1; }
 # It really came from the folder feed.
 test -d "$work/packages/wsauth/$version"
+test -d "$work/packages/wsauth.postgres/$version"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-(cd "$work/app" && ASPNETCORE_ENVIRONMENT=Development dotnet bin/Release/net10.0/Scratch.dll --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1) &
+(cd "$work/app" && ASPNETCORE_ENVIRONMENT=Development exec dotnet bin/Release/net10.0/Scratch.dll --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1) &
 app_pid=$!
 for _ in $(seq 1 60); do
   curl -s -o /dev/null "http://127.0.0.1:$port/" && break
@@ -100,6 +115,13 @@ handshake() {
 ok=$(handshake -H "Origin: https://app.example.com" -H "X-Key: demo")
 cross=$(handshake -H "Origin: https://evil.test" -H "X-Key: demo")
 none=$(handshake -H "Origin: https://app.example.com")
-echo "allowed origin + key: $ok | foreign origin: $cross | no credential: $none"
-[[ "$ok" == *" 101 "* ]] && [[ "$cross" == *" 403 "* ]] && [[ "$none" == *" 401 "* ]] || { cat "$work/app.log"; echo "package smoke test FAILED"; exit 1; }
-echo "package smoke test passed: WsAuth $version from a folder feed completes a guarded handshake"
+curl -s -o /dev/null -c "$work/cookies" -X POST "http://127.0.0.1:$port/login"
+ticket=$(curl -s -b "$work/cookies" -H "Origin: https://app.example.com" -X POST "http://127.0.0.1:$port/ws/ticket" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket"])')
+redeemed=$(handshake -H "Origin: https://app.example.com" --url-query "ticket=$ticket")
+replayed=$(handshake -H "Origin: https://app.example.com" --url-query "ticket=$ticket")
+store=$([ -n "${WSAUTH_POSTGRES:-}" ] && echo PostgreSQL || echo in-memory)
+echo "allowed origin + key: $ok | foreign origin: $cross | no credential: $none | ticket ($store): $redeemed | replay: $replayed"
+[[ "$ok" == *" 101 "* ]] && [[ "$cross" == *" 403 "* ]] && [[ "$none" == *" 401 "* ]] \
+  && [[ "$redeemed" == *" 101 "* ]] && [[ "$replayed" == *" 401 "* ]] || { cat "$work/app.log"; echo "package smoke test FAILED"; exit 1; }
+echo "package smoke test passed: WsAuth and WsAuth.Postgres $version from a folder feed complete guarded handshakes and a ticket round trip"

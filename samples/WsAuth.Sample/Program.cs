@@ -29,7 +29,7 @@ builder.Services.AddOptions<WebSocketJwtOptions>()
 
 // WsAuth: origins come from WsAuth:AllowedOrigins; when none are configured, the sample allows its own listening URLs.
 var configuredOrigins = builder.Configuration.GetSection("WsAuth:AllowedOrigins").GetChildren().Any();
-builder.Services.AddWebSocketAuth(o =>
+var webSocketAuth = builder.Services.AddWebSocketAuth(o =>
     {
         if (!configuredOrigins)
         {
@@ -52,11 +52,18 @@ builder.Services.AddWebSocketAuth(o =>
     // Explicit credentials first, the ambient cookie last: a token the client chose to send says who it wants to be
     // (a bad one fails the handshake rather than falling back to the cookie's user), and the subprotocol token must be
     // read before the cookie so its entries are always hidden from the endpoint (WsAuth enforces that order at startup).
+    .AddTickets()               // ?ticket= from POST /ws/ticket; lifetime from WsAuth:Tickets:Lifetime (default 30 s)
     .AddBearer()                // Authorization: Bearer <jwt>         (non-browser clients)
     .AddSubprotocolToken()      // new WebSocket(url, ["access_token", jwt]) or base64url.bearer.authorization.k8s.io.<jwt>
     .AddQueryToken()            // /ws?access_token=<jwt>              (lands in URL logs: prefer the two above)
     .AddCookie()
     .AddFirstMessage();         // nothing on the handshake: the first message {"type":"auth","token":"<jwt>"} authenticates
+
+// Tickets live in memory (one instance) unless WsAuth:Postgres:ConnectionString is set: then every instance shares them.
+if (builder.Configuration["WsAuth:Postgres:ConnectionString"] is { Length: > 0 } postgres)
+{
+    webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true));
+}
 
 var app = builder.Build();
 
@@ -88,8 +95,8 @@ app.MapPost("/auth/logout", async (HttpContext context) =>
 // Which WsAuth methods this server has, for the page (SampleMethods.cs).
 app.MapGet("/auth/methods", () => Results.Ok(new { methods = SampleMethods.Enabled }));
 
-// Placeholder until the ticket method lands: the route and response shape are part of the sample's contract.
-app.MapPost("/ws/ticket", () => Results.StatusCode(StatusCodes.Status501NotImplemented)).RequireAuthorization();
+// {"ticket":"...","expiresIn":30} for the signed-in user, from an allowed origin only; redeemed once on /ws?ticket=...
+app.MapWebSocketTickets("/ws/ticket");
 
 app.Map("/ws", EchoEndpoint.HandleAsync);
 

@@ -10,6 +10,7 @@ internal static class SampleMethods
 {
     public static readonly IReadOnlyList<string> Enabled =
     [
+        WebSocketAuthDefaults.TicketMethod,
         WebSocketAuthDefaults.BearerMethod,
         WebSocketAuthDefaults.SubprotocolMethod,
         WebSocketAuthDefaults.QueryMethod,

@@ -38,4 +38,7 @@ public static class WebSocketAuthDefaults
 
     /// <summary>The method name of the first-message authenticator.</summary>
     public const string FirstMessageMethod = "first-message";
+
+    /// <summary>The method name of the ticket authenticator.</summary>
+    public const string TicketMethod = "ticket";
 }

@@ -68,7 +68,17 @@ public sealed class KestrelTestApp : IAsyncDisposable
         var app = builder.Build();
         var testApp = new KestrelTestApp(app, logs);
         configureApp(app, testApp);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A host that failed to start still owns services (connection pools, timers): release them.
+            await app.DisposeAsync();
+            throw;
+        }
+
         testApp.HttpUri = new Uri(app.Urls.First());
         return testApp;
     }

@@ -119,4 +119,46 @@ public static class WebSocketAuthFailureReasons
 
     /// <summary>429: this client IP presented too many rejected credentials and is locked out for a while.</summary>
     public const string LockedOut = "locked_out";
+
+    /// <summary>401: the ticket is not a well-formed WsAuth ticket (43 base64url characters); nothing was looked up.</summary>
+    public const string TicketMalformed = "ticket_malformed";
+
+    /// <summary>400: more than one ticket in the handshake (repeated query parameter, or both query and subprotocol).</summary>
+    public const string TicketMultiple = "ticket_multiple";
+
+    /// <summary>
+    /// 401: the ticket is unknown or was already redeemed. Deliberately one code for both: the store forgets a ticket
+    /// when it is redeemed, and a reused ticket is indistinguishable from a forged one.
+    /// </summary>
+    public const string TicketInvalid = "ticket_invalid";
+
+    /// <summary>401: the ticket was found but its lifetime has passed (it is removed either way).</summary>
+    public const string TicketExpired = "ticket_expired";
+
+    /// <summary>401: the ticket is bound to the Origin it was issued to, and the handshake came from another one.</summary>
+    public const string TicketOriginMismatch = "ticket_origin_mismatch";
+
+    /// <summary>401: the ticket is bound to the client IP address it was issued to, and the handshake came from another one.</summary>
+    public const string TicketClientMismatch = "ticket_client_mismatch";
+
+    /// <summary>401: the ticket is bound to a WebSocket path, and the handshake asked for another one.</summary>
+    public const string TicketPathMismatch = "ticket_path_mismatch";
+
+    /// <summary>
+    /// 400: the ticket came in <c>Sec-WebSocket-Protocol</c> with no application protocol beside it, so the response could
+    /// name none (browsers fail such a handshake). Checked before the ticket is redeemed.
+    /// </summary>
+    public const string TicketProtocolRequired = "ticket_protocol_required";
+
+    /// <summary>503: the ticket store could not be reached in time (issuing or redeeming); nothing was accepted.</summary>
+    public const string StoreUnavailable = "store_unavailable";
+
+    /// <summary>503: the in-memory ticket store is at capacity; no ticket was issued.</summary>
+    public const string TicketStoreFull = "ticket_store_full";
+
+    /// <summary>
+    /// 400: the ticket endpoint requires an antiforgery token (<c>RequireAntiforgeryTokenAttribute</c> with
+    /// <c>app.UseAntiforgery()</c>) and the request's token is missing or invalid.
+    /// </summary>
+    public const string AntiforgeryInvalid = "antiforgery_invalid";
 }

@@ -1,0 +1,188 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace WsAuth.Postgres;
+
+/// <summary>
+/// Tickets in a PostgreSQL table shared by every app instance. Each operation is one statement under a wall-clock budget
+/// (<see cref="PostgresTicketStoreOptions.OperationTimeout"/>): a database that is down, slow or locked makes the
+/// operation throw, so WsAuth answers 503 and never accepts; nothing is retried, so a redemption whose reply was lost
+/// burns the ticket rather than risking a second use. Pooled connections broken by a restart are replaced by Npgsql,
+/// so the store recovers by itself.
+/// </summary>
+internal sealed partial class PostgresTicketStore : IWebSocketTicketStore
+{
+    /// <summary>While the database keeps failing, one error line per this interval; the rest go to Debug.</summary>
+    private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeSpan _budget;
+    private readonly int _commandTimeoutSeconds;
+    private readonly TimeProvider _wallClock;
+    private readonly ILogger _logger;
+    private int _failing;
+    private long _lastErrorLogged;
+
+    public PostgresTicketStore(PostgresTicketDataSource dataSource, IOptions<PostgresTicketStoreOptions> options, ILogger<PostgresTicketStore> logger)
+        : this(dataSource.DataSource, options.Value, TimeProvider.System, logger)
+    {
+    }
+
+    internal PostgresTicketStore(NpgsqlDataSource dataSource, PostgresTicketStoreOptions options, TimeProvider wallClock, ILogger logger)
+    {
+        _dataSource = dataSource;
+        Table = new PostgresTicketTable(options.Schema, options.TableName, options.UnloggedTable);
+        _budget = options.OperationTimeout;
+
+        // A backstop for the server side; the budget below is what the caller waits at most.
+        _commandTimeoutSeconds = (int)Math.Ceiling(options.OperationTimeout.TotalSeconds) + 1;
+        _wallClock = wallClock;
+        _logger = logger;
+    }
+
+    public PostgresTicketTable Table { get; }
+
+    public ValueTask<bool> TryStoreAsync(string ticketId, byte[] data, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticketId);
+        ArgumentNullException.ThrowIfNull(data);
+        return RunAsync("store a ticket", async token =>
+        {
+            using var command = _dataSource.CreateCommand(Table.InsertSql);
+            command.CommandTimeout = _commandTimeoutSeconds;
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ticketId, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Bytea });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expiresAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public ValueTask<byte[]?> ConsumeAsync(string ticketId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticketId);
+        return RunAsync<byte[]?>("redeem a ticket", async token =>
+        {
+            using var command = _dataSource.CreateCommand(Table.ConsumeSql);
+            command.CommandTimeout = _commandTimeoutSeconds;
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ticketId, NpgsqlDbType = NpgsqlDbType.Text });
+            return await command.ExecuteScalarAsync(token).ConfigureAwait(false) as byte[];
+        }, cancellationToken);
+    }
+
+    /// <summary>Deletes tickets that expired before <paramref name="before"/>, in bounded batches.</summary>
+    /// <returns>How many rows were deleted.</returns>
+    internal async Task<long> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        for (var batch = 0; batch < 100; batch++)
+        {
+            var deleted = await RunAsync("delete expired tickets", async token =>
+            {
+                using var command = _dataSource.CreateCommand(Table.CleanupSql);
+                command.CommandTimeout = _commandTimeoutSeconds;
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = before.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < PostgresTicketTable.CleanupBatchSize)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Runs one database operation under the budget. The caller gets its result, or an exception when the database
+    /// failed or did not answer in time (a <see cref="TimeoutException"/> then); an abandoned operation is cancelled and
+    /// its outcome observed in the background.
+    /// </summary>
+    private async ValueTask<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(_budget);
+        Task<T> task;
+        try
+        {
+            task = work(budget.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ReportFailure(operation, ex);
+            throw;
+        }
+
+        try
+        {
+            // Commands are disposed synchronously (no I/O). WaitAsync: a stalled network must not hold the caller past the budget, even while Npgsql's own cancellation
+            // of the command is still on its way.
+            var result = await task.WaitAsync(budget.Token).ConfigureAwait(false);
+            ReportSuccess();
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Observe(task);
+            throw;
+        }
+        catch (OperationCanceledException ex) when (budget.IsCancellationRequested)
+        {
+            Observe(task);
+            var timeout = new TimeoutException($"PostgreSQL did not {operation} within {_budget.TotalMilliseconds:0} ms.", ex);
+            ReportFailure(operation, timeout);
+            throw timeout;
+        }
+        catch (Exception ex)
+        {
+            Observe(task);
+            ReportFailure(operation, ex);
+            throw;
+        }
+    }
+
+    private static void Observe(Task task)
+        => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private void ReportFailure(string operation, Exception exception)
+    {
+        Interlocked.Exchange(ref _failing, 1);
+        var now = _wallClock.GetTimestamp();
+        var last = Interlocked.Read(ref _lastErrorLogged);
+        if ((last == 0 || _wallClock.GetElapsedTime(last, now) >= ErrorLogInterval)
+            && Interlocked.CompareExchange(ref _lastErrorLogged, now, last) == last)
+        {
+            // Npgsql's messages name the server and the error, never the password or the statement's parameters.
+            Log.Unavailable(_logger, operation, Table.QualifiedName, exception);
+        }
+        else
+        {
+            Log.StillUnavailable(_logger, operation, exception.GetType().FullName);
+        }
+    }
+
+    private void ReportSuccess()
+    {
+        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
+        {
+            Interlocked.Exchange(ref _lastErrorLogged, 0);
+            Log.Recovered(_logger, Table.QualifiedName);
+        }
+    }
+
+    // Event ids 300-399 belong to WsAuth.Postgres; never renumber or reuse one. No ticket or connection string is logged.
+    private static partial class Log
+    {
+        [LoggerMessage(300, LogLevel.Error, "The PostgreSQL ticket store could not {Operation} in {Table}; WebSocket ticket requests and handshakes get 503 store_unavailable until it answers again.", EventName = "TicketStoreUnavailable")]
+        public static partial void Unavailable(ILogger logger, string operation, string table, Exception exception);
+
+        [LoggerMessage(301, LogLevel.Debug, "The PostgreSQL ticket store still cannot {Operation} ({ExceptionType}).", EventName = "TicketStoreStillUnavailable")]
+        public static partial void StillUnavailable(ILogger logger, string operation, string? exceptionType);
+
+        [LoggerMessage(302, LogLevel.Information, "The PostgreSQL ticket store answers again ({Table}).", EventName = "TicketStoreRecovered")]
+        public static partial void Recovered(ILogger logger, string table);
+    }
+}

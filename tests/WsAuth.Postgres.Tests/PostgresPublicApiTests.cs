@@ -1,0 +1,19 @@
+using WsAuth.Testing;
+
+namespace WsAuth.Postgres.Tests;
+
+/// <summary>The public surface of WsAuth.Postgres is the options and one builder extension; everything else is internal.</summary>
+public class PostgresPublicApiTests
+{
+    [Fact]
+    public void PublicApi_MatchesTheSnapshot()
+        => PublicApiSnapshot.AssertMatches(
+            typeof(PostgresTicketStoreOptions).Assembly,
+            Path.Combine(PublicApiSnapshot.RepositoryRoot(), "src", "WsAuth.Postgres", "PublicAPI.txt"));
+
+    [Fact]
+    public void OnlyTheOptionsAndTheBuilderExtension_ArePublic()
+        => Assert.Equal(
+            ["Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderPostgresExtensions", "WsAuth.PostgresTicketStoreOptions"],
+            typeof(PostgresTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
+}
