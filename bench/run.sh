@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reruns every WsAuth benchmark on this machine and rewrites the results, in about 6 minutes on 2 cores:
+# Reruns every WsAuth benchmark on this machine and rewrites the results, in about 4 minutes on 2 cores (6 to 7 once
+# the pending scenarios of issues 3, 4 and 5 are added):
 #   bench/results/micro/     BenchmarkDotNet micro benchmarks (JSON and Markdown per class)
 #   bench/results/loadtest.json, loadtest.md
 #                            handshakes/s and latency per server with ratios to bare Kestrel, plain HTTP, echo,

@@ -24,10 +24,12 @@ internal static class DocsWriter
             return 1;
         }
 
+        var tables = MarkdownReport.Write(report);
+        File.WriteAllText(Path.ChangeExtension(jsonPath, ".md"), tables); // keep loadtest.md in step with the page
         var block = new StringBuilder()
             .AppendLine(Begin)
             .AppendLine()
-            .Append(MarkdownReport.Write(report))
+            .Append(tables)
             .AppendLine()
             .Append(MicroTables(microResultsDirectory))
             .Append(End);
@@ -51,7 +53,7 @@ internal static class DocsWriter
             md.AppendLine("`" + name + "`").AppendLine();
             foreach (var line in File.ReadLines(file).Where(l => l.StartsWith('|')))
             {
-                md.AppendLine(line);
+                md.AppendLine(line.Replace("&#39;", string.Empty, StringComparison.Ordinal)); // BenchmarkDotNet quotes descriptions
             }
 
             md.AppendLine();

@@ -35,6 +35,8 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("#### Handshakes (connect, upgrade, close)");
         md.AppendLine();
+        md.AppendLine("Ratios are medians of per-round ratios to bare Kestrel, with the lowest and highest round in brackets.");
+        md.AppendLine();
         md.AppendLine("| Server | Handshakes/s | vs bare | p50 ms | vs bare | p99 ms | vs bare | vs Node | Server CPU µs/handshake | vs bare | in kernel | Client CPU µs | Failed |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in report.Handshakes)
@@ -45,7 +47,7 @@ internal static class MarkdownReport
                 continue;
             }
 
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {row.PerSecond:N0} | {R(row.PerSecondRatio)} | {row.P50Ms:0.00} | {R(row.P50Ratio)} | {row.P99Ms:0.00} | {R(row.P99Ratio)} | {X(row.TimesNode)} | {row.ServerCpuMicroseconds:0} | {R(row.ServerCpuRatio)} | {row.ServerKernelShare:P0} | {row.ClientCpuMicroseconds:0} | {row.Failed} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {row.PerSecond:N0} | {R(row.PerSecondRatio)}{Range(row)} | {row.P50Ms:0.00} | {R(row.P50Ratio)} | {row.P99Ms:0.00} | {R(row.P99Ratio)} | {X(row.TimesNode)} | {row.ServerCpuMicroseconds:0} | {R(row.ServerCpuRatio)} | {row.ServerKernelShare:P0} | {row.ClientCpuMicroseconds:0} | {row.Failed} |");
         }
 
         Throughput(md, "Plain HTTP (keep-alive GET, not a handshake)", "Requests/s", report.PlainHttp, microseconds: true);
@@ -103,9 +105,15 @@ internal static class MarkdownReport
         foreach (var row in rows)
         {
             var scale = microseconds ? 1000 : 1;
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {row.PerSecond:N0} | {R(row.PerSecondRatio)} | {row.P50Ms * scale:0} | {row.P99Ms * scale:0} | {row.ServerCpuMicroseconds:0.0} | {R(row.ServerCpuRatio)} | {row.Failed} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {row.PerSecond:N0} | {R(row.PerSecondRatio)}{Range(row)} | {row.P50Ms * scale:0} | {row.P99Ms * scale:0} | {row.ServerCpuMicroseconds:0.0} | {R(row.ServerCpuRatio)} | {row.Failed} |");
         }
     }
+
+    /// <summary>The spread of the per-round ratios, so that a reader sees how steady the median is.</summary>
+    private static string Range(ThroughputRow row)
+        => row.RoundRatios.Count > 1 && row.Id != "bare"
+            ? string.Create(CultureInfo.InvariantCulture, $" ({row.RoundRatios.Min():0.00}-{row.RoundRatios.Max():0.00})")
+            : string.Empty;
 
     private static string R(double? ratio) => ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "-";
 
