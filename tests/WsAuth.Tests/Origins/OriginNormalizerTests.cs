@@ -77,6 +77,11 @@ public class OriginNormalizerTests
     [InlineData("http://[fe80::1%25eth0]")]
     [InlineData("https://*.example.com")]
     [InlineData("https://a\u0000b.example.com")]
+    // Non-ASCII white space and control characters
+    [InlineData("https://app\u00A0example.com")]
+    [InlineData("https://app.example.com\u2028")]
+    [InlineData("https://app\u0085.example.com")]
+    [InlineData("https://app.example.com:8443\u3000")]
     public void TryNormalize_NotASerializedOrigin_Fails(string input)
     {
         Assert.False(OriginNormalizer.TryNormalize(input, out var normalized));
