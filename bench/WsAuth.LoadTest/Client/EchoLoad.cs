@@ -44,7 +44,7 @@ internal static class EchoLoad
         timeout.CancelAfter(window.Measure + TimeSpan.FromSeconds(30));
         try
         {
-            while (window.IsOpen)
+            while (window.TryStart())
             {
                 var start = Stopwatch.GetTimestamp();
                 var ok = await RawWebSocket.EchoAsync(socket, frame, payloadBytes, buffer, timeout.Token);

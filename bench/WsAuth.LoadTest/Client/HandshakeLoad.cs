@@ -33,7 +33,7 @@ internal static class HandshakeLoad
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            while (window.IsOpen && !cancellationToken.IsCancellationRequested)
+            while (window.TryStart() && !cancellationToken.IsCancellationRequested)
             {
                 if (!timeout.TryReset())
                 {

@@ -4,11 +4,17 @@ namespace WsAuth.LoadTest.Client;
 
 /// <summary>
 /// One measurement: load runs from the start, is counted only between the end of the warmup and the end of the
-/// window, and no new operation starts after the window. Bounded in time: every operation also has a timeout.
+/// window, and no new operation starts after the window. Bounded in time and count: every operation also has a
+/// timeout, and a measurement starts at most <see cref="MaxOperations"/> operations.
 /// </summary>
 internal sealed class LoadWindow
 {
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>A bound on the operations one measurement starts, whatever the time (far above what 2 s reach).</summary>
+    public const long MaxOperations = 5_000_000;
+
+    private long _started;
 
     public LoadWindow(TimeSpan warmup, TimeSpan measure)
     {
@@ -27,6 +33,9 @@ internal sealed class LoadWindow
     public TimeSpan Measure { get; }
 
     public bool IsOpen => Stopwatch.GetTimestamp() < MeasureEnd;
+
+    /// <summary>Whether another operation may start: the window is open and the count bound is not reached.</summary>
+    public bool TryStart() => IsOpen && Interlocked.Increment(ref _started) <= MaxOperations;
 
     public bool Counts(long endTimestamp) => endTimestamp >= MeasureStart && endTimestamp <= MeasureEnd;
 

@@ -36,7 +36,7 @@ internal static class PlainHttpLoad
         timeout.CancelAfter(window.Measure + TimeSpan.FromSeconds(30));
         try
         {
-            while (window.IsOpen && !cancellationToken.IsCancellationRequested)
+            while (window.TryStart() && !cancellationToken.IsCancellationRequested)
             {
                 try
                 {
