@@ -226,4 +226,7 @@ internal sealed class TargetCheck
 
     /// <summary>True or false when measured; null when its scenario is pending or unavailable.</summary>
     public bool? Met { get; set; }
+
+    /// <summary>Set when a missed throughput target is inside the run's noise floor (the control row's spread).</summary>
+    public string? Note { get; set; }
 }

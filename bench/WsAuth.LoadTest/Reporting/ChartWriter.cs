@@ -33,7 +33,7 @@ internal static class ChartWriter
                 var pending = row.Status == "pending";
                 var perSecond = pending ? "pending" : (row.PerSecond ?? 0).ToString("N0", CultureInfo.InvariantCulture) + "/s";
                 var cpuRatio = pending ? "pending" : (row.ServerCpuRatio ?? 0).ToString("0.00", CultureInfo.InvariantCulture) + "x";
-                data.Append(CultureInfo.InvariantCulture, $"\"{Short(row.Id)}\"\t{N(row.PerSecondRatio)}\t\"{perSecond}\"\t{N(row.P50Ms)}\t{N(row.P99Ms)}\t{(row.WsAuth ? 1 : row.Id == "bare" ? 0 : 2)}\t{N(row.ServerCpuMicroseconds)}\t\"{cpuRatio}\"\t{(pending ? 1 : 0)}\t{N(Min(row))}\t{N(Max(row))}\n");
+                data.Append(CultureInfo.InvariantCulture, $"\"{Short(row.Id)}\"\t{N(row.PerSecondRatio)}\t\"{perSecond}\"\t{N(row.P50Ms)}\t{N(row.P99Ms)}\t{(row.WsAuth ? 1 : row.Id is "bare" or "bare-control" ? 0 : 2)}\t{N(row.ServerCpuMicroseconds)}\t\"{cpuRatio}\"\t{(pending ? 1 : 0)}\t{N(Min(row))}\t{N(Max(row))}\n");
             }
 
             var dataPath = Path.Combine(work.FullName, "handshakes.tsv");
@@ -115,6 +115,7 @@ internal static class ChartWriter
     private static string Short(string id) => id switch
     {
         "bare" => "bare Kestrel",
+        "bare-control" => "bare Kestrel again (noise)",
         "origin" => "WsAuth Origin only",
         "aspnet-cookie" => "ASP.NET cookie, no WsAuth",
         "node" => "Node ws+jsonwebtoken",

@@ -15,6 +15,11 @@ internal static class DocsWriter
     public static int Run(string jsonPath, string markdownPath, string microResultsDirectory)
     {
         var report = BenchReport.Load(jsonPath);
+
+        // The verdicts follow from the figures: recompute them, so that the page and the JSON use the current rules.
+        report.Targets.Clear();
+        Targets.Evaluate(report);
+        report.Save(jsonPath);
         var page = File.ReadAllText(markdownPath);
         var begin = page.IndexOf(Begin, StringComparison.Ordinal);
         var end = page.IndexOf(End, StringComparison.Ordinal);

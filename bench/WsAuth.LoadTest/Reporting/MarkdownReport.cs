@@ -83,7 +83,8 @@ internal static class MarkdownReport
         md.AppendLine("|---|---|---|---|");
         foreach (var target in report.Targets)
         {
-            md.AppendLine($"| {target.Name} | {target.Wanted} | {target.Measured} | {(target.Met switch { true => "yes", false => "**no**", null => "-" })} |");
+            var met = target.Met switch { true => "yes", false => "**no**", null => "-" };
+            md.AppendLine($"| {target.Name} | {target.Wanted} | {target.Measured} | {met}{(target.Note is null ? string.Empty : " (" + target.Note + ")")} |");
         }
 
         return md.ToString();

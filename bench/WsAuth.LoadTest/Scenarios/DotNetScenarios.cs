@@ -24,6 +24,23 @@ internal sealed class BareKestrelScenario : Scenario
 }
 
 /// <summary>
+/// A second bare Kestrel, measured like every other server: its ratio to the first is the run's noise floor. A ratio
+/// closer to 1 than this one's spread says nothing.
+/// </summary>
+internal sealed class BareControlScenario : Scenario
+{
+    public const string ScenarioId = "bare-control";
+
+    public override string Id => ScenarioId;
+
+    public override string Title => "Bare Kestrel again (control: the noise floor)";
+
+    public override bool IsWsAuth => false;
+
+    public override void ConfigurePipeline(WebApplication app) => app.UseWebSockets();
+}
+
+/// <summary>
 /// WsAuth with the Origin check and an authenticator that always succeeds with a shared principal: the cost of the
 /// guard itself (detection, transport, Origin, the authenticator loop, the feature, the accept wrapper, metrics).
 /// </summary>

@@ -9,6 +9,7 @@ internal static class ScenarioCatalog
     public static IReadOnlyList<Scenario> Handshakes { get; } =
     [
         new BareKestrelScenario(),
+        new BareControlScenario(),
         new OriginOnlyScenario(),
         new PendingScenario("ticket-memory", "WsAuth ticket (in-memory store)", "the ticket method (issue 4)", targetRatioToBare: 0.95),
         new PendingScenario("ticket-postgres", "WsAuth ticket (PostgreSQL store)", "the ticket method and WsAuth.Postgres (issue 4)"),
