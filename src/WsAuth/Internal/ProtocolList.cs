@@ -20,7 +20,8 @@ internal static class ProtocolList
                 var entry = value.AsSpan(range).Trim(" \t");
                 if (!entry.IsEmpty)
                 {
-                    result.Add(entry.ToString());
+                    // A header line that is one bare entry (the common case) is handed out as is, not copied.
+                    result.Add(entry.Length == value.Length ? value : entry.ToString());
                 }
             }
         }

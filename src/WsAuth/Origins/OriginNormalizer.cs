@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
@@ -17,18 +18,33 @@ namespace WsAuth.Origins;
 /// </remarks>
 internal static class OriginNormalizer
 {
+    /// <summary>
+    /// The longest canonical origin: a scheme of 32 characters, <c>://</c>, a host of 253 (a bracketed IPv6 literal is
+    /// at most 47), <c>:</c> and a 5-digit port. A stack buffer of this size always holds the result.
+    /// </summary>
+    internal const int MaxNormalizedLength = MaxSchemeLength + 3 + MaxHostLength + 6;
+
     private const int MaxOriginLength = 2048;
     private const int MaxSchemeLength = 32;
+    private const int MaxHostLength = 253;
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
-    private static readonly System.Buffers.SearchValues<char> ForbiddenInAuthority = System.Buffers.SearchValues.Create("/?#@\\%");
+
+    // Delimiters that cannot appear in an origin's authority, plus ASCII white space and control characters.
+    private static readonly SearchValues<char> ForbiddenInAuthority = SearchValues.Create(
+        "/?#@\\%\u007f\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f"
+        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u0020");
+
+    private static readonly SearchValues<char> HostCharacters = SearchValues.Create(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
     /// <summary>Normalizes a serialized origin. Returns the input instance when it is already canonical.</summary>
     public static bool TryNormalize(string value, [NotNullWhen(true)] out string? normalized)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (TryParse(value.AsSpan(), out var scheme, out var host, out var port, out var changed))
+        Span<char> buffer = stackalloc char[MaxNormalizedLength];
+        if (TryNormalize(value, buffer, out var written, out var changed))
         {
-            normalized = changed ? Compose(scheme, host, port) : value;
+            normalized = changed ? new string(buffer[..written]) : value;
             return true;
         }
 
@@ -39,9 +55,10 @@ internal static class OriginNormalizer
     /// <summary>Normalizes a serialized origin given as a span.</summary>
     public static bool TryNormalize(ReadOnlySpan<char> value, [NotNullWhen(true)] out string? normalized)
     {
-        if (TryParse(value, out var scheme, out var host, out var port, out _))
+        Span<char> buffer = stackalloc char[MaxNormalizedLength];
+        if (TryNormalize(value, buffer, out var written, out _))
         {
-            normalized = Compose(scheme, host, port);
+            normalized = new string(buffer[..written]);
             return true;
         }
 
@@ -49,21 +66,16 @@ internal static class OriginNormalizer
         return false;
     }
 
-    private static string Compose(string scheme, string host, string? port)
-        => port is null ? string.Concat(scheme, "://", host) : string.Concat(scheme, "://", host, ":", port);
-
-    private static bool TryParse(ReadOnlySpan<char> value, out string scheme, out string host, out string? port, out bool changed)
+    /// <summary>
+    /// Writes the canonical form of <paramref name="value"/> to <paramref name="destination"/> (at least
+    /// <see cref="MaxNormalizedLength"/> long) without allocating, except for IDN and IPv6 hosts.
+    /// <paramref name="changed"/> is <see langword="false"/> when the canonical form is <paramref name="value"/> itself.
+    /// </summary>
+    internal static bool TryNormalize(ReadOnlySpan<char> value, Span<char> destination, out int written, out bool changed)
     {
-        scheme = host = string.Empty;
-        port = null;
-        changed = false;
-
+        written = 0;
         var trimmed = value.Trim(" \t");
-        if (trimmed.Length != value.Length)
-        {
-            changed = true;
-        }
-
+        changed = trimmed.Length != value.Length;
         value = trimmed;
         if (value.IsEmpty || value.Length > MaxOriginLength)
         {
@@ -76,20 +88,21 @@ internal static class OriginNormalizer
             return false;
         }
 
-        var schemeSpan = value[..separator];
-        if (!IsValidScheme(schemeSpan))
+        var scheme = value[..separator];
+        if (!IsValidScheme(scheme))
         {
             return false;
         }
 
         var authority = value[(separator + 3)..];
-        if (authority.IsEmpty || authority.ContainsAny(ForbiddenInAuthority) || ContainsWhiteSpaceOrControl(authority))
+        if (authority.IsEmpty || authority.ContainsAny(ForbiddenInAuthority)
+            || (!Ascii.IsValid(authority) && ContainsWhiteSpaceOrControl(authority)))
         {
             return false;
         }
 
-        ReadOnlySpan<char> hostSpan;
-        ReadOnlySpan<char> portSpan = default;
+        ReadOnlySpan<char> host;
+        ReadOnlySpan<char> port = default;
         var hasPort = false;
         if (authority[0] == '[')
         {
@@ -99,7 +112,7 @@ internal static class OriginNormalizer
                 return false;
             }
 
-            hostSpan = authority[..(close + 1)];
+            host = authority[..(close + 1)];
             var after = authority[(close + 1)..];
             if (!after.IsEmpty)
             {
@@ -108,7 +121,7 @@ internal static class OriginNormalizer
                     return false;
                 }
 
-                portSpan = after[1..];
+                port = after[1..];
                 hasPort = true;
             }
         }
@@ -117,48 +130,54 @@ internal static class OriginNormalizer
             var colon = authority.IndexOf(':');
             if (colon >= 0)
             {
-                hostSpan = authority[..colon];
-                portSpan = authority[(colon + 1)..];
+                host = authority[..colon];
+                port = authority[(colon + 1)..];
                 hasPort = true;
             }
             else
             {
-                hostSpan = authority;
+                host = authority;
             }
         }
 
-        var schemeLower = ToLowerAscii(schemeSpan, ref changed);
-        if (!TryNormalizeHost(hostSpan, out host, ref changed))
+        written = WriteLowerAscii(scheme, destination, ref changed);
+        var canonicalScheme = destination[..written];
+        "://".CopyTo(destination[written..]);
+        written += 3;
+        if (!TryWriteHost(host, destination[written..], out var hostLength, ref changed))
         {
             return false;
         }
 
+        written += hostLength;
         if (hasPort)
         {
-            if (!TryParsePort(portSpan, out var portNumber))
+            if (!TryParsePort(port, out var portNumber))
             {
                 return false;
             }
 
-            if (portNumber == DefaultPort(schemeLower))
+            if (portNumber == DefaultPort(canonicalScheme))
             {
                 changed = true;
             }
             else
             {
-                port = portNumber.ToString(CultureInfo.InvariantCulture);
-                if (!portSpan.SequenceEqual(port))
+                destination[written++] = ':';
+                portNumber.TryFormat(destination[written..], out var portLength, provider: CultureInfo.InvariantCulture);
+                if (!port.SequenceEqual(destination.Slice(written, portLength)))
                 {
-                    changed = true;
+                    changed = true; // leading zeros
                 }
+
+                written += portLength;
             }
         }
 
-        scheme = schemeLower;
         return true;
     }
 
-    internal static int DefaultPort(string scheme) => scheme switch
+    internal static int DefaultPort(ReadOnlySpan<char> scheme) => scheme switch
     {
         "http" or "ws" => 80,
         "https" or "wss" => 443,
@@ -217,9 +236,9 @@ internal static class OriginNormalizer
         return port is > 0 and <= 65535;
     }
 
-    private static bool TryNormalizeHost(ReadOnlySpan<char> value, out string host, ref bool changed)
+    private static bool TryWriteHost(ReadOnlySpan<char> value, Span<char> destination, out int written, ref bool changed)
     {
-        host = string.Empty;
+        written = 0;
         if (value.IsEmpty)
         {
             return false;
@@ -235,8 +254,11 @@ internal static class OriginNormalizer
                 return false;
             }
 
-            host = string.Concat("[", address.ToString(), "]");
-            if (!value.SequenceEqual(host))
+            destination[0] = '[';
+            address.TryFormat(destination[1..], out var addressLength);
+            destination[addressLength + 1] = ']';
+            written = addressLength + 2;
+            if (!value.SequenceEqual(destination[..written]))
             {
                 changed = true;
             }
@@ -260,54 +282,45 @@ internal static class OriginNormalizer
             value = ascii;
         }
 
-        if (value.Length > 253)
+        if (value.Length > MaxHostLength || value.ContainsAnyExcept(HostCharacters))
         {
             return false;
         }
 
-        var labelLength = 0;
-        foreach (var c in value)
+        // Labels of 1 to 63 characters; an empty label (leading, doubled or trailing dot) is never matched: browsers
+        // treat "example.com." as another origin.
+        var rest = value;
+        while (true)
         {
-            if (c == '.')
-            {
-                if (labelLength == 0)
-                {
-                    return false;
-                }
-
-                labelLength = 0;
-                continue;
-            }
-
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            var dot = rest.IndexOf('.');
+            var label = dot < 0 ? rest : rest[..dot];
+            if (label.IsEmpty || label.Length > 63)
             {
                 return false;
             }
 
-            if (++labelLength > 63)
+            if (dot < 0)
             {
-                return false;
+                break;
             }
+
+            rest = rest[(dot + 1)..];
         }
 
-        if (labelLength == 0)
-        {
-            // Empty host or trailing dot: browsers treat "example.com." as another origin; never match it.
-            return false;
-        }
-
-        host = ToLowerAscii(value, ref changed);
+        written = WriteLowerAscii(value, destination, ref changed);
         return true;
     }
 
-    private static string ToLowerAscii(ReadOnlySpan<char> value, ref bool changed)
+    private static int WriteLowerAscii(ReadOnlySpan<char> value, Span<char> destination, ref bool changed)
     {
         if (value.ContainsAnyInRange('A', 'Z'))
         {
             changed = true;
-            return string.Create(value.Length, value, static (dest, src) => Ascii.ToLower(src, dest, out _));
+            Ascii.ToLower(value, destination, out var written);
+            return written;
         }
 
-        return value.ToString();
+        value.CopyTo(destination);
+        return value.Length;
     }
 }

@@ -14,11 +14,13 @@ internal sealed class OriginPolicy
     private const string WildcardPlaceholder = "wildcard-placeholder";
 
     private readonly FrozenSet<string> _exact;
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _exactBySpan;
     private readonly OriginPattern[] _patterns;
 
     private OriginPolicy(FrozenSet<string> exact, OriginPattern[] patterns, bool allowAnyOrigin)
     {
         _exact = exact;
+        _exactBySpan = exact.GetAlternateLookup<ReadOnlySpan<char>>();
         _patterns = patterns;
         AllowAnyOrigin = allowAnyOrigin;
     }
@@ -163,23 +165,32 @@ internal sealed class OriginPolicy
             return OriginCheck.Null;
         }
 
-        if (!OriginNormalizer.TryNormalize(value, out var normalized))
+        // Normalize on the stack and look the span up: a listed origin costs no allocation, even when the header
+        // needs normalizing, because the listed instance is handed out.
+        Span<char> buffer = stackalloc char[OriginNormalizer.MaxNormalizedLength];
+        if (!OriginNormalizer.TryNormalize(value, buffer, out var written, out var changed))
         {
             return OriginCheck.Malformed;
         }
 
+        var canonical = buffer[..written];
+        if (_exactBySpan.TryGetValue(canonical, out var listed))
+        {
+            normalizedOrigin = listed;
+            return OriginCheck.Allowed;
+        }
+
+        var normalized = changed ? new string(canonical) : value;
         normalizedOrigin = normalized;
-        return IsAllowed(normalized) ? OriginCheck.Allowed : OriginCheck.NotAllowed;
+        return AllowAnyOrigin || MatchesPattern(normalized) ? OriginCheck.Allowed : OriginCheck.NotAllowed;
     }
 
     /// <summary>Whether an already normalized origin is on the allow-list.</summary>
     public bool IsAllowed(string normalizedOrigin)
-    {
-        if (AllowAnyOrigin || _exact.Contains(normalizedOrigin))
-        {
-            return true;
-        }
+        => AllowAnyOrigin || _exact.Contains(normalizedOrigin) || MatchesPattern(normalizedOrigin);
 
+    private bool MatchesPattern(string normalizedOrigin)
+    {
         foreach (var pattern in _patterns)
         {
             if (pattern.IsMatch(normalizedOrigin))

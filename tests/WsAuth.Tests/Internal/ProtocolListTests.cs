@@ -11,4 +11,11 @@ public class ProtocolListTests
 
     [Fact]
     public void Parse_Nothing_IsEmpty() => Assert.Empty(ProtocolList.Parse(StringValues.Empty));
+
+    [Fact]
+    public void Parse_OneBareEntry_HandsOutTheHeaderValueWithoutCopying()
+    {
+        const string header = "chat.v1";
+        Assert.Same(header, Assert.Single(ProtocolList.Parse(header)));
+    }
 }

@@ -77,6 +77,11 @@ public class OriginNormalizerTests
     [InlineData("http://[fe80::1%25eth0]")]
     [InlineData("https://*.example.com")]
     [InlineData("https://a\u0000b.example.com")]
+    // Non-ASCII white space and control characters
+    [InlineData("https://app\u00A0example.com")]
+    [InlineData("https://app.example.com\u2028")]
+    [InlineData("https://app\u0085.example.com")]
+    [InlineData("https://app.example.com:8443\u3000")]
     public void TryNormalize_NotASerializedOrigin_Fails(string input)
     {
         Assert.False(OriginNormalizer.TryNormalize(input, out var normalized));
@@ -113,5 +118,37 @@ public class OriginNormalizerTests
         Assert.True(OriginNormalizer.TryNormalize(input, out var once));
         Assert.True(OriginNormalizer.TryNormalize(once, out var twice));
         Assert.Equal(once, twice);
+    }
+
+    [Fact]
+    public void TryNormalize_LongestCanonicalOrigin_FitsTheStackBuffer()
+    {
+        // Arrange: the longest scheme, a 253-character host and a 5-digit port, in upper case so every part is rewritten.
+        var scheme = "S" + new string('C', 31);
+        var host = string.Join('.', new string('A', 63), new string('B', 63), new string('C', 63), new string('D', 61));
+        var input = $"{scheme}://{host}:65535";
+
+        // Act
+        var ok = OriginNormalizer.TryNormalize(input, out var normalized);
+
+        // Assert
+        Assert.True(ok);
+        Assert.NotNull(normalized);
+        Assert.Equal(input.ToLowerInvariant(), normalized);
+        Assert.Equal(OriginNormalizer.MaxNormalizedLength, normalized.Length);
+    }
+
+    [Theory]
+    [InlineData("https://App.Example.com:443", "https://app.example.com", true)]
+    [InlineData("https://app.example.com", "https://app.example.com", false)]
+    [InlineData(" https://app.example.com", "https://app.example.com", true)]
+    [InlineData("https://app.example.com:08443", "https://app.example.com:8443", true)]
+    [InlineData("http://[0::1]", "http://[::1]", true)]
+    public void TryNormalize_ToSpan_WritesCanonicalFormAndSaysWhetherItChanged(string input, string expected, bool expectedChanged)
+    {
+        Span<char> buffer = stackalloc char[OriginNormalizer.MaxNormalizedLength];
+        Assert.True(OriginNormalizer.TryNormalize(input, buffer, out var written, out var changed));
+        Assert.Equal(expected, buffer[..written].ToString());
+        Assert.Equal(expectedChanged, changed);
     }
 }

@@ -118,4 +118,21 @@ public class OriginPolicyTests
             Assert.Equal("https://app.example.com", normalized);
         }
     }
+
+    [Fact]
+    public void Check_NonCanonicalListedOrigin_ReturnsTheListedInstance()
+    {
+        Assert.Equal(OriginCheck.Allowed, Policy.Check("HTTPS://APP.EXAMPLE.COM", out var first));
+        Assert.Equal(OriginCheck.Allowed, Policy.Check("https://app.example.com:443", out var second));
+        Assert.Same(first, second);
+    }
+
+    [Theory]
+    [InlineData("https://a.example.org")] // wildcard
+    [InlineData("https://evil.example.net")] // not listed
+    public void Check_CanonicalHeader_ReturnsTheHeaderInstance(string origin)
+    {
+        Policy.Check(origin, out var normalized);
+        Assert.Same(origin, normalized);
+    }
 }

@@ -1,0 +1,29 @@
+using System.Net;
+using WsAuth.LoadTest.Scenarios;
+
+namespace WsAuth.LoadTest.Client;
+
+/// <summary>
+/// The abuse scenario (issue 7, item 5), ready for the first-message method: legitimate clients' handshake success and
+/// p99 alone, then again while <c>idleSockets</c> connections sit upgraded but unauthenticated (they never send the
+/// auth message). The measurement must be shorter than the first-message deadline, or the server closes the
+/// attackers' sockets (which is the defence working, but then they no longer press on it during the window).
+/// </summary>
+internal static class AbuseLoad
+{
+    public static async Task<(LoadSample Baseline, LoadSample UnderAbuse, int IdleOpened)> RunAsync(
+        IPEndPoint server,
+        HandshakeClient legitimate,
+        HandshakeClient unauthenticated,
+        int idleSockets,
+        int concurrency,
+        TimeSpan warmup,
+        TimeSpan measure,
+        CancellationToken cancellationToken)
+    {
+        var baseline = await HandshakeLoad.RunAsync(server, legitimate, concurrency, warmup, measure, cancellationToken);
+        using var attackers = await IdleConnections.OpenAsync(server, unauthenticated, idleSockets, 64, cancellationToken);
+        var underAbuse = await HandshakeLoad.RunAsync(server, legitimate, concurrency, warmup, measure, cancellationToken);
+        return (baseline, underAbuse, attackers.Sockets.Count);
+    }
+}
