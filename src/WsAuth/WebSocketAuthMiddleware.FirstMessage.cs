@@ -57,6 +57,13 @@ internal sealed partial class WebSocketAuthMiddleware
             {
                 socket = await webSockets.AcceptAsync(new WebSocketAcceptContext { SubProtocol = protocol });
             }
+            catch (InvalidOperationException ex) when (!context.Response.HasStarted)
+            {
+                // Refused before anything was sent (Kestrel's upgraded-connection limit): say so, never an empty 200.
+                Log.UpgradeRefused(_logger, ex.GetType().FullName, context.TraceIdentifier);
+                await RejectAsync(context, start, method, WebSocketAuthFailureReasons.UpgradeRefused, StatusCodes.Status503ServiceUnavailable, retryAfter: UpgradeRetryAfter);
+                return;
+            }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or WebSocketException)
             {
                 Log.UpgradeFailed(_logger, ex.GetType().FullName, context.TraceIdentifier);

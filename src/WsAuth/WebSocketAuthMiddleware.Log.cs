@@ -28,6 +28,9 @@ internal sealed partial class WebSocketAuthMiddleware
         [LoggerMessage(7, LogLevel.Debug, "WebSocket handshake to {Endpoint} not guarded: the endpoint opted out with DisableWebSocketAuth.", EventName = "GuardDisabled")]
         public static partial void Disabled(ILogger logger, string? endpoint);
 
+        [LoggerMessage(9, LogLevel.Warning, "The server refused to upgrade an authenticated WebSocket handshake ({ExceptionType}); answered 503. Kestrel's MaxConcurrentUpgradedConnections is the usual cause (request {RequestId}).", EventName = "UpgradeRefused")]
+        public static partial void UpgradeRefused(ILogger logger, string? exceptionType, string requestId);
+
         [LoggerMessage(8, LogLevel.Information, "WsAuth guards WebSocket handshakes with authenticators [{Methods}], allowed origins [{Origins}], secure transport required: {RequireSecureTransport}.", EventName = "Configured")]
         public static partial void Configured(ILogger logger, string methods, string origins, bool requireSecureTransport);
 

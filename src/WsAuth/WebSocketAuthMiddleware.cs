@@ -293,6 +293,11 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             await _next(context);
         }
+        catch (WebSocketUpgradeRefusedException ex) when (!context.Response.HasStarted)
+        {
+            Log.UpgradeRefused(_logger, ex.InnerException?.GetType().FullName, context.TraceIdentifier);
+            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.UpgradeRefused, StatusCodes.Status503ServiceUnavailable, retryAfter: UpgradeRetryAfter);
+        }
         finally
         {
             if (session is not null)
@@ -301,6 +306,8 @@ internal sealed partial class WebSocketAuthMiddleware
             }
         }
     }
+
+    private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>Rejected credentials count towards a lockout; an expired one, a server fault or a refusal of a valid user do not.</summary>
     private static bool CountsAsFailure(int statusCode, string reason)

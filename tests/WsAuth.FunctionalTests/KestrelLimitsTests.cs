@@ -37,7 +37,7 @@ public class KestrelLimitsTests
         await WebSocketTestClient.ReceiveTextAsync(first);
         await WebSocketTestClient.ReceiveTextAsync(second);
 
-        var third = await HandshakeApp.StatusAsync(app, HandshakeApp.AllowedOrigin, user: "c");
+        var third = await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", HandshakeApp.AllowedOrigin), (HeaderAuthenticator.Header, "c")]);
 
         await first.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         var afterClose = HttpStatusCode.Unused;
@@ -47,7 +47,11 @@ public class KestrelLimitsTests
             afterClose = await HandshakeApp.StatusAsync(app, HandshakeApp.AllowedOrigin, user: "d");
         }
 
-        Assert.NotEqual(HttpStatusCode.SwitchingProtocols, third);
+        // Kestrel throws from AcceptWebSocketAsync at the cap; WsAuth answers 503 with Retry-After instead of a 500.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.UpgradeRefused, third.Body);
+        Assert.Equal("1", third.HeaderValues("Retry-After").Single());
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "UpgradeRefused");
         Assert.Equal(HttpStatusCode.SwitchingProtocols, afterClose);
     }
 

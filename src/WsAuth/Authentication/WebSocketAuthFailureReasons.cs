@@ -161,4 +161,7 @@ public static class WebSocketAuthFailureReasons
     /// <c>app.UseAntiforgery()</c>) and the request's token is missing or invalid.
     /// </summary>
     public const string AntiforgeryInvalid = "antiforgery_invalid";
+
+    /// <summary>503: the server refused to upgrade an authenticated handshake (Kestrel's upgraded-connection limit); <c>Retry-After</c> is set.</summary>
+    public const string UpgradeRefused = "upgrade_refused";
 }

@@ -35,8 +35,23 @@ internal sealed class GuardedWebSocketFeature(
                 + "carries a credential). Choose one of HttpContext.WebSockets.WebSocketRequestedProtocols, or none.");
         }
 
-        acceptContext ??= new WebSocketAcceptContext();
-        return onAccepted is null ? inner.AcceptAsync(acceptContext) : AcceptAndWrapAsync(acceptContext);
+        return AcceptCoreAsync(acceptContext ?? new WebSocketAcceptContext());
+    }
+
+    private async Task<WebSocket> AcceptCoreAsync(WebSocketAcceptContext acceptContext)
+    {
+        WebSocket socket;
+        try
+        {
+            socket = await inner.AcceptAsync(acceptContext);
+        }
+        catch (InvalidOperationException ex) when (!handshake.HttpContext.Response.HasStarted)
+        {
+            // Kestrel throws when its upgraded-connection limit is reached: WsAuth answers 503, not a 500.
+            throw new WebSocketUpgradeRefusedException(ex);
+        }
+
+        return onAccepted is null ? socket : onAccepted(socket);
     }
 
     private static WebSocketAcceptContext WithSubProtocol(WebSocketAcceptContext? original, string? subProtocol)
@@ -69,7 +84,4 @@ internal sealed class GuardedWebSocketFeature(
 
         return false;
     }
-
-    private async Task<WebSocket> AcceptAndWrapAsync(WebSocketAcceptContext acceptContext)
-        => onAccepted!(await inner.AcceptAsync(acceptContext));
 }
