@@ -60,7 +60,9 @@ npm_summary=""
 if [ -f clients/js/package.json ]; then
   log "clients/js: npm test"
   (cd clients/js && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee /tmp/wsauth-npm-test.log
-  npm_summary=$(grep -E '^# (pass|fail)' /tmp/wsauth-npm-test.log | tr '\n' ' ' || true)
+  npm_pass=$(grep -E '^# pass' /tmp/wsauth-npm-test.log | awk '{s+=$3} END {print s+0}')
+  npm_fail=$(grep -E '^# fail' /tmp/wsauth-npm-test.log | awk '{s+=$3} END {print s+0}')
+  npm_summary="$npm_pass passed, $npm_fail failed"
 fi
 
 # 4. Every .NET test
