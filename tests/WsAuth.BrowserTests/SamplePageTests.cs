@@ -4,46 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace WsAuth.BrowserTests;
 
-/// <summary>The sample's page: every method card either connects or says the server does not have that method.</summary>
+/// <summary>The sample's page itself: what it offers, what it shows, and that it tells the truth about the server. The methods: <see cref="MethodsInChromiumTests"/>.</summary>
 [Collection(BrowserCollection.Name)]
 public class SamplePageTests(BrowserFixture fixture)
 {
-    [Theory]
-    [InlineData("ticket", "ticket", false)]
-    [InlineData("subprotocol", "subprotocol", true)]
-    [InlineData("subprotocol-k8s", "subprotocol", true)]
-    [InlineData("first-message", "first-message", true)]
-    public async Task MethodCard_ConnectsAsTheUser_OrSaysNotEnabled(string card, string method, bool tokenOnly)
-    {
-        // Arrange: the token methods run without the cookie (log out keeps the page's token), so only the token can
-        // authenticate the socket.
-        var enabled = await EnabledMethodsAsync();
-        var page = await fixture.NewPageAsync();
-        await SamplePage.OpenAndLogInAsync(page, "alice");
-        if (tokenOnly)
-        {
-            await page.ClickAsync("#logout");
-            await Expect(page.GetByTestId("who")).ToContainTextAsync("the page still holds the token");
-        }
-
-        // Act
-        await page.ClickAsync($"#connect-{card}");
-
-        // Assert
-        var status = page.GetByTestId($"status-{card}");
-        if (enabled.Contains(method))
-        {
-            await Expect(status).ToContainTextAsync($"The server says you are alice, authenticated by {method}.");
-        }
-        else
-        {
-            await Expect(status).ToContainTextAsync("Not enabled on this server");
-            await Expect(page.GetByTestId($"card-{card}")).ToContainTextAsync("not enabled here");
-        }
-
-        await page.Context.CloseAsync();
-    }
-
     [Fact]
     public async Task BearerCard_IsNotOfferedToBrowsers()
     {
