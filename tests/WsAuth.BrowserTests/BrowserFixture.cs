@@ -11,7 +11,10 @@ namespace WsAuth.BrowserTests;
 /// One headless Chromium (Debian's, driven by Playwright), the sample app and a second site, shared by every browser
 /// test (a fresh browser context, with its own cookies, per test). Chromium resolves the test host names to the servers'
 /// OS-assigned ports and nothing else: <c>app.wsauth.test</c> is the sample, <c>other.wsauth.test</c> is another origin
-/// of the same site, <c>evil.example</c> is another site. Every other host name fails to resolve, so the browser
+/// of the same site, <c>evil.example</c> is another site, <c>partner.wsauth.test</c> is a second front end the sample
+/// allows (an allowed origin, served by the other site's server). <c>short.wsauth.test</c> and
+/// <c>capped.wsauth.test</c> are two more instances of the sample whose sessions end within seconds (see
+/// <see cref="ShortSessions"/>, <see cref="CappedSessions"/>). Every other host name fails to resolve, so the browser
 /// never leaves loopback.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
@@ -19,6 +22,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string SampleOrigin = "http://app.wsauth.test";
     public const string SameSiteOrigin = "http://other.wsauth.test";
     public const string CrossSiteOrigin = "http://evil.example";
+    public const string PartnerOrigin = "http://partner.wsauth.test";
+    public const string ShortSessionsOrigin = "http://short.wsauth.test";
+    public const string CappedSessionsOrigin = "http://capped.wsauth.test";
+
+    /// <summary>The demo JWTs of <see cref="ShortSessions"/> live this long (a JWT's exp has whole seconds: 3 to 4 s).</summary>
+    public static readonly TimeSpan ShortTokenLifetime = TimeSpan.FromSeconds(4);
+
+    /// <summary>Every session of <see cref="CappedSessions"/> ends this long after its handshake, refreshed or not.</summary>
+    public static readonly TimeSpan CappedSessionLength = TimeSpan.FromSeconds(3);
 
     private static readonly string[] ChromiumArgs =
     [
@@ -30,6 +42,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public SampleServer Sample { get; private set; } = null!;
 
+    /// <summary>The sample with JWTs that expire in seconds (Sample:TokenLifetime) and an expiry warning 2 s ahead.</summary>
+    public SampleServer ShortSessions { get; private set; } = null!;
+
+    /// <summary>The sample with every session capped at a few seconds (WsAuth:Sessions:MaxSessionLength): no refresh extends it.</summary>
+    public SampleServer CappedSessions { get; private set; } = null!;
+
     /// <summary>The other origin: a page that opens the sample's socket with the real client (<see cref="ForeignPage"/>).</summary>
     public KestrelTestApp Foreign { get; private set; } = null!;
 
@@ -40,16 +58,30 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Sample = new SampleServer(SampleOrigin);
+        // One at a time: WebApplicationFactory finds the sample's host through a process-wide hook.
+        Sample = new SampleServer(SampleOrigin, new Dictionary<string, string?> { ["WsAuth:AllowedOrigins:1"] = PartnerOrigin });
         Sample.Start();
+        ShortSessions = new SampleServer(ShortSessionsOrigin, new Dictionary<string, string?>
+        {
+            ["Sample:TokenLifetime"] = ShortTokenLifetime.ToString(),
+            ["WsAuth:Sessions:ExpiryWarning"] = "00:00:02",
+        });
+        ShortSessions.Start();
+        CappedSessions = new SampleServer(CappedSessionsOrigin, new Dictionary<string, string?>
+        {
+            ["WsAuth:Sessions:MaxSessionLength"] = CappedSessionLength.ToString(),
+        });
+        CappedSessions.Start();
         Foreign = await StartForeignSiteAsync();
 
-        var samplePort = Sample.ListeningUri.Port;
         var foreignPort = Foreign.HttpUri.Port;
         var hostRules = string.Join(", ",
-            $"MAP app.wsauth.test:80 127.0.0.1:{samplePort}",
+            $"MAP app.wsauth.test:80 127.0.0.1:{Sample.ListeningUri.Port}",
+            $"MAP short.wsauth.test:80 127.0.0.1:{ShortSessions.ListeningUri.Port}",
+            $"MAP capped.wsauth.test:80 127.0.0.1:{CappedSessions.ListeningUri.Port}",
             $"MAP other.wsauth.test:80 127.0.0.1:{foreignPort}",
             $"MAP evil.example:80 127.0.0.1:{foreignPort}",
+            $"MAP partner.wsauth.test:80 127.0.0.1:{foreignPort}",
             "MAP * ~NOTFOUND");
 
         _playwright = await Playwright.CreateAsync();
@@ -87,9 +119,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             await Foreign.DisposeAsync();
         }
 
-        if (Sample is not null)
+        foreach (var sample in new[] { Sample, ShortSessions, CappedSessions })
         {
-            await Sample.DisposeAsync();
+            if (sample is not null)
+            {
+                await sample.DisposeAsync();
+            }
         }
     }
 
@@ -115,7 +150,12 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
     public const string Name = "Browser";
 }
 
-/// <summary>The page of another site: opens <c>?target=</c> with the cookie method of the real client, and reports.</summary>
+/// <summary>
+/// The page of another origin: opens <c>?target=</c> with the real client, with the cookie method (default) or
+/// <c>?method=ticket</c>: then with <c>?ticket=</c> (a ticket obtained elsewhere), or by asking the target's ticket
+/// endpoint itself from this origin. It reports the outcome in <c>#result</c>: <c>data-outcome</c> (open or refused),
+/// <c>data-closed</c> (the close code) and <c>data-error</c> (the client's error code).
+/// </summary>
 internal static class ForeignPage
 {
     public const string Html = """
@@ -127,9 +167,14 @@ internal static class ForeignPage
           <script type="module">
             import { WsAuthSocket } from '/js/wsauth.js';
             const result = document.querySelector('#result');
-            const socket = new WsAuthSocket(new URLSearchParams(location.search).get('target'), { method: 'cookie', reconnect: false });
+            const params = new URLSearchParams(location.search);
+            const options = { method: params.get('method') ?? 'cookie', reconnect: false };
+            const ticket = params.get('ticket');
+            if (ticket !== null) options.getTicket = () => ticket;
+            const socket = new WsAuthSocket(params.get('target'), options);
             socket.addEventListener('open', () => { result.dataset.outcome = 'open'; result.textContent = 'open'; });
             socket.addEventListener('message', (e) => { result.textContent += ' message: ' + e.data; });
+            socket.addEventListener('error', (e) => { result.dataset.error ??= e.error.code; });
             socket.addEventListener('close', (e) => {
               result.dataset.outcome ??= 'refused';
               result.textContent += ` closed ${e.code}`;
@@ -138,6 +183,10 @@ internal static class ForeignPage
           </script>
         </body></html>
         """;
+
+    /// <summary>The URL of this page on <paramref name="origin"/>, opening the sample's socket with the given query.</summary>
+    public static string Url(string origin, string query = "")
+        => $"{origin}/?target={Uri.EscapeDataString("ws://app.wsauth.test/ws")}{query}";
 }
 
 /// <summary>Finds Debian's Chromium: Playwright cannot download browsers here, and never should.</summary>

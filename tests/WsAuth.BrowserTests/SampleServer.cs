@@ -17,6 +17,8 @@ namespace WsAuth.BrowserTests;
 /// The real sample app (its Program, configuration, page and the /js/ client), in-process on Kestrel at 127.0.0.1 with
 /// an OS-assigned port. The browser reaches it as <see cref="Origin"/>: Chromium maps that host name to the real port
 /// (see <see cref="BrowserFixture"/>), so the allow-list is known before the port is, and the test needs no fixed port.
+/// Rate limiting stays on as in production: every browser test comes from 127.0.0.1, and the few credentials the tests
+/// get refused on purpose stay far below the lockout (30 rejected credentials a minute per address).
 /// </summary>
 public sealed class SampleServer : WebApplicationFactory<Program>
 {
@@ -44,7 +46,10 @@ public sealed class SampleServer : WebApplicationFactory<Program>
     public LogCapture Logs { get; } = new();
 
     /// <summary>Every WebSocket handshake that reached the sample, as the server saw it (cookie names, never values).</summary>
-    public ConcurrentQueue<HandshakeRecord> Handshakes { get; } = new();
+    public ConcurrentQueue<RequestRecord> Handshakes { get; } = new();
+
+    /// <summary>Every request to the ticket endpoint (<c>/ws/ticket</c>), as the server saw it, with its final status.</summary>
+    public ConcurrentQueue<RequestRecord> TicketRequests { get; } = new();
 
     /// <summary>The real address Kestrel listens on.</summary>
     public Uri ListeningUri { get; private set; } = null!;
@@ -69,34 +74,45 @@ public sealed class SampleServer : WebApplicationFactory<Program>
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(Logs);
         });
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new HandshakeRecorder(Handshakes)));
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(Handshakes, TicketRequests)));
     }
 
-    /// <summary>Records handshakes before anything else in the pipeline sees them, and their final status.</summary>
-    private sealed class HandshakeRecorder(ConcurrentQueue<HandshakeRecord> records) : IStartupFilter
+    /// <summary>Records handshakes and ticket requests before anything else in the pipeline sees them, and their final status.</summary>
+    private sealed class RequestRecorder(ConcurrentQueue<RequestRecord> handshakes, ConcurrentQueue<RequestRecord> ticketRequests) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use(async (context, nextMiddleware) =>
             {
-                if (!context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase))
+                var records = context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase)
+                    ? handshakes
+                    : context.Request.Path.StartsWithSegments("/ws/ticket", StringComparison.Ordinal) ? ticketRequests : null;
+                if (records is null)
                 {
                     await nextMiddleware(context);
                     return;
                 }
 
-                var record = new HandshakeRecord(
+                var record = new RequestRecord(
+                    context.Request.Method,
                     context.Request.Path.ToString(),
                     context.Request.Headers.Origin.ToString(),
                     [.. context.Request.Cookies.Keys]);
                 records.Enqueue(record);
+
+                // When the response starts: an upgraded socket's pipeline only completes when the socket closes.
+                context.Response.OnStarting(() =>
+                {
+                    record.Status = context.Response.StatusCode;
+                    return Task.CompletedTask;
+                });
                 try
                 {
                     await nextMiddleware(context);
                 }
                 finally
                 {
-                    record.Status = context.Response.StatusCode;
+                    record.Status ??= context.Response.StatusCode;
                 }
             });
             next(app);
@@ -104,9 +120,9 @@ public sealed class SampleServer : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>One handshake as the server saw it: path, Origin header and the names (not values) of its cookies.</summary>
-public sealed record HandshakeRecord(string Path, string Origin, string[] CookieNames)
+/// <summary>One request as the server saw it: method, path, Origin header and the names (not values) of its cookies.</summary>
+public sealed record RequestRecord(string Method, string Path, string Origin, string[] CookieNames)
 {
-    /// <summary>The response status once the pipeline finished: 101 when upgraded.</summary>
+    /// <summary>The response status as the response started (101 when upgraded), or when the pipeline finished.</summary>
     public int? Status { get; set; }
 }

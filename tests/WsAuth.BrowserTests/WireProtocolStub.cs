@@ -9,7 +9,7 @@ namespace WsAuth.BrowserTests;
 
 /// <summary>
 /// A stand-in for a WsAuth server's side of the wire protocol (docs: COMMON wire protocol), so the browser client can be
-/// tested in Chromium for the methods whose server side is not in this branch. It reads the token the way WsAuth
+/// tested in Chromium with what the real sample cannot produce on demand (a token that is not a JWT). It reads the token the way WsAuth
 /// does (marker or Kubernetes subprotocol entry, or the first message), answers an app protocol or the marker (never
 /// the token), acknowledges the first message with <c>wsauth.authenticated</c>, and with <c>?expireAfterMs=</c> closes
 /// with 4401 "expired". Its welcome echoes the token so the test can see which one arrived (a test stub only).

@@ -276,6 +276,12 @@ export class WsAuthSocket extends EventTarget {
   #expiresAt = null;
   #credentialExpiresAt = null;
   #refreshing = false;
+  // Per connection: a refresh was sent and not yet confirmed; the end known when it was sent; the end the last
+  // wsauth.refreshed confirmed; and whether refreshing stopped moving the end (MaxSessionLength reached).
+  #refreshPending = false;
+  #refreshBaseline = null;
+  #refreshedTo = null;
+  #refreshExhausted = false;
   #stopError = null;
   #credentialsRefused = false;
   #reconnectTimer = null;
@@ -484,6 +490,10 @@ export class WsAuthSocket extends EventTarget {
     this.#socket = socket;
     this.#protocol = '';
     this.#credentialExpiresAt = attempt.expiresAt;
+    this.#refreshPending = false;
+    this.#refreshBaseline = null;
+    this.#refreshedTo = null;
+    this.#refreshExhausted = false;
     socket.onopen = () => this.#onSocketOpen(socket, attempt);
     socket.onmessage = (event) => this.#onSocketMessage(socket, event);
     socket.onerror = () => this.#onSocketError(socket);
@@ -656,16 +666,41 @@ export class WsAuthSocket extends EventTarget {
         }
 
         break;
-      case 'wsauth.refreshed':
+      case 'wsauth.refreshed': {
+        const before = this.#refreshBaseline;
+        this.#refreshPending = false;
+        this.#refreshBaseline = null;
+        if (typeof serverExpiresAt === 'number') {
+          this.#refreshedTo = serverExpiresAt;
+          if (before !== null && serverExpiresAt <= before) {
+            // The refresh did not move the end (the server's maximum session length, or the same token again):
+            // no refresh on this connection can. The server closes with 4401 at the end; the reconnect gets fresh
+            // credentials. Refreshing on would only fetch tokens for nothing, as often as once a second.
+            this.#refreshExhausted = true;
+          }
+        }
+
         this.#setExpiry(serverExpiresAt);
         this.dispatchEvent(new WsAuthExpiryEvent('refreshed', this.expiresAt));
         break;
+      }
       case 'wsauth.expiring':
         if (serverExpiresAt !== undefined && serverExpiresAt !== null) {
           this.#expiresAt = serverExpiresAt;
         }
 
         this.dispatchEvent(new WsAuthExpiryEvent('expiring', this.expiresAt));
+        if (this.#refreshExhausted || this.#refreshPending) {
+          break; // nothing to gain, or the answer to the refresh in flight is on its way
+        }
+
+        if (this.#refreshedTo !== null && this.#expiresAt !== null && this.#expiresAt <= this.#refreshedTo) {
+          // A warning about the end the last refresh just confirmed: the server's warning is longer than the token
+          // lives, so it warns again at once. Refreshing at once would loop as fast as the network; keep to the plan.
+          this.#scheduleRefresh();
+          break;
+        }
+
         void this.#refresh();
         break;
       default:
@@ -795,7 +830,7 @@ export class WsAuthSocket extends EventTarget {
       this.#refreshTimer = null;
     }
 
-    if (this.#tokenSource === undefined || this.#expiresAt === null || !this.#opened) {
+    if (this.#tokenSource === undefined || this.#expiresAt === null || !this.#opened || this.#refreshExhausted) {
       return;
     }
 
@@ -810,7 +845,7 @@ export class WsAuthSocket extends EventTarget {
   }
 
   async #refresh() {
-    if (this.#tokenSource === undefined || this.#refreshing || !this.#opened) {
+    if (this.#tokenSource === undefined || this.#refreshing || !this.#opened || this.#refreshExhausted) {
       return;
     }
 
@@ -832,6 +867,8 @@ export class WsAuthSocket extends EventTarget {
     }
 
     socket.send(JSON.stringify({ type: 'refresh', token: credential.token }));
+    this.#refreshPending = true;
+    this.#refreshBaseline = this.#expiresAt;
     // Until the server confirms (wsauth.refreshed), plan the next refresh from the new token's own expiry.
     this.#credentialExpiresAt = credential.expiresAt;
     if (credential.expiresAt !== null) {

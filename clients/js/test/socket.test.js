@@ -583,6 +583,65 @@ describe('refreshing before expiry', () => {
     assert.deepEqual(JSON.parse(sockets[0].sent[1]), { type: 'refresh', token: 'x' });
   });
 
+  test('a refresh the server caps (MaxSessionLength) stops refreshing on that connection; the next one refreshes again', async () => {
+    let n = 0;
+    const { sockets, clock, events } = setup({
+      method: 'subprotocol',
+      reconnect: { initialDelay: 1000, maxDelay: 1000 },
+      token: () => ({ token: `t${++n}`, expiresAt: clock.now + 900_000 }), // tokens live 15 minutes
+    });
+    await flush();
+    sockets[0].serverAccepts();
+    const cap = new Date(clock.now + 3_000).toISOString(); // the session ends in 3 s whatever the token says
+    const refreshes = (socket) => socket.sent.filter((m) => JSON.parse(m).type === 'refresh').length;
+
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.expiring', expiresAt: cap }));
+    await flush();
+    assert.equal(refreshes(sockets[0]), 1, 'the warning refreshes once');
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.refreshed', expiresAt: cap }));
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.expiring', expiresAt: cap })); // the server warns again
+    await clock.advance(2_999);
+    assert.equal(refreshes(sockets[0]), 1, 'a refresh that did not move the end is not repeated');
+
+    sockets[0].serverCloses(4401, 'expired');
+    await clock.advance(1_000);
+    assert.equal(sockets.length, 2);
+    sockets[1].serverAccepts();
+    sockets[1].serverSends(JSON.stringify({ type: 'wsauth.expiring', expiresAt: new Date(clock.now + 3_000).toISOString() }));
+    await flush();
+    assert.equal(refreshes(sockets[1]), 1, 'a new connection refreshes again');
+    assert.equal(events.filter((e) => e.type === 'refreshed').length, 1);
+  });
+
+  test('a warning longer than the token lives does not refresh in a loop: the plan (halfway) holds', async () => {
+    const { sockets, clock } = setup({
+      method: 'first-message',
+      token: () => ({ token: 'x', expiresAt: clock.now + 4_000 }), // 4 s tokens; the server warns 30 s ahead
+    });
+    await flush();
+    sockets[0].serverAccepts();
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.authenticated', expiresAt: new Date(clock.now + 4_000).toISOString() }));
+    const refreshes = () => sockets[0].sent.filter((m) => JSON.parse(m).type === 'refresh').length;
+
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.expiring', expiresAt: new Date(clock.now + 4_000).toISOString() }));
+    await flush();
+    assert.equal(refreshes(), 1);
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.expiring', expiresAt: new Date(clock.now + 4_000).toISOString() }));
+    await flush();
+    assert.equal(refreshes(), 1, 'no second refresh while the first is unanswered');
+
+    await clock.advance(100); // the round trip: the new token ends 100 ms later than the old one
+    const renewed = new Date(clock.now + 4_000).toISOString();
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.refreshed', expiresAt: renewed }));
+    sockets[0].serverSends(JSON.stringify({ type: 'wsauth.expiring', expiresAt: renewed })); // at once: the warning is longer than 4 s
+    await flush();
+    assert.equal(refreshes(), 1, 'a warning about the end just confirmed does not refresh at once');
+    await clock.advance(1_999);
+    assert.equal(refreshes(), 1);
+    await clock.advance(1);
+    assert.equal(refreshes(), 2, 'halfway through the renewed lifetime');
+  });
+
   test('without a token source, nothing is refreshed (the server closes 4401 and the client reconnects)', async () => {
     const { sockets, clock } = setup({ method: 'cookie' });
     await flush();
