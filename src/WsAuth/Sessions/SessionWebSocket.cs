@@ -384,13 +384,20 @@ internal sealed partial class SessionWebSocket : WebSocket
         DateTimeOffset? end;
         lock (_gate)
         {
+            var previousEnd = EndLocked();
             _refreshing = false;
             _refreshGraceUntil = null;
             _credentialExpiresAt = result.ExpiresAt;
-            _warned = false;
             _feature.User = principal;
             _feature.ExpiresAt = result.ExpiresAt;
             end = EndLocked();
+
+            // Warn again only for a later end: a refresh that MaxSessionLength (or a shorter token) kept from moving the
+            // end must not be answered by another warning at once, which would invite a refresh loop.
+            if (end is { } newEnd && (previousEnd is not { } oldEnd || newEnd > oldEnd))
+            {
+                _warned = false;
+            }
         }
 
         _http.User = principal;

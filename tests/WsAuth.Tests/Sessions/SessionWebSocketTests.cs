@@ -287,6 +287,27 @@ public class SessionWebSocketTests
     }
 
     [Fact]
+    public async Task RefreshThatCannotMoveTheEnd_DoesNotWarnAgain()
+    {
+        // MaxSessionLength caps the session at 60 s. A refresh with a longer token is accepted but cannot move the end,
+        // so warning again at once would only invite another refresh (a client in a loop).
+        using var h = new SessionHarness(o => { o.ExpiryWarning = TimeSpan.FromSeconds(10); o.MaxSessionLength = TimeSpan.FromSeconds(60); }, expiresAt: Start.AddSeconds(3600));
+        var endpoint = h.ServerReceiveAsync();
+
+        h.Time.Advance(TimeSpan.FromSeconds(50));
+        var warning = await h.ClientReceiveAsync();
+        await h.SendFromClientAsync(SessionHarness.Refresh(SessionHarness.Token("alice", Start.AddSeconds(7200))));
+        var ack = await h.ClientReceiveAsync();
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        var next = await h.ClientReceiveAsync();
+
+        Assert.Equal("wsauth.expiring", JsonDocument.Parse(warning.Text).RootElement.GetProperty("type").GetString());
+        Assert.Equal("wsauth.refreshed", JsonDocument.Parse(ack.Text).RootElement.GetProperty("type").GetString());
+        Assert.Equal(WebSocketMessageType.Close, next.Type);
+        Assert.Equal((WebSocketCloseStatus)4401, h.Client.CloseStatus);
+    }
+
+    [Fact]
     public async Task ControlMessage_DueWhileAnEndpointSendIsOutstanding_WaitsForIt()
     {
         // WebSocket allows one outstanding send: the warning must not reach the socket until the endpoint's send is done.
