@@ -11,6 +11,8 @@ namespace WsAuth.FunctionalTests;
 public class TokenLogRedactionTests
 {
     [Fact]
+    [Trait("Matrix", "L1")]
+    [Trait("Matrix", "L2")]
     public async Task NoWsAuthLogLine_ContainsAnyToken_AtTrace_WithShowPII()
     {
         var showPii = IdentityModelEventSource.ShowPII;
