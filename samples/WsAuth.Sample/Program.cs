@@ -7,6 +7,23 @@ using WsAuth.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Kestrel limits WsAuth recommends (docs/kestrel-limits.md): a cap on upgraded sockets, bounded headers and URLs (a huge
+// ?access_token= or ?ticket= never reaches WsAuth), a short header timeout against slow clients, and keep-alive pings
+// that drop half-open sockets.
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxConcurrentUpgradedConnections = 10_000;
+    kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+    kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+    kestrel.Limits.MaxRequestHeaderCount = 100;
+    kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+});
+builder.Services.Configure<WebSocketOptions>(o =>
+{
+    o.KeepAliveInterval = TimeSpan.FromSeconds(30);
+    o.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+});
+
 // The app's own authentication: a cookie set by POST /auth/login (a demo login with no password).
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(o =>

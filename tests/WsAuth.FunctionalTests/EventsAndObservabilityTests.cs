@@ -71,6 +71,7 @@ public class EventsAndObservabilityTests
     }
 
     [Fact]
+    [Trait("Matrix", "L1")]
     public async Task Rejection_LogsOneStructuredEventWithReasonOriginAndClient()
     {
         await using var app = await HandshakeApp.StartAsync();

@@ -50,6 +50,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F1")]
     public async Task NoMessage_IsClosedWith4408AtTheDeadline_AndTheEndpointNeverRuns()
     {
         var (app, time, _) = await FirstMessageApp.StartAsync();
@@ -68,6 +69,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F1")]
     public async Task DeadlineFromConfiguration_IsUsed()
     {
         var (app, time, _) = await FirstMessageApp.StartAsync(services: s => s.Configure<WebSocketFirstMessageOptions>(_ => { }));
@@ -91,6 +93,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F1")]
     public async Task LateMessage_IsNotAccepted()
     {
         var (app, time, validator) = await FirstMessageApp.StartAsync();
@@ -114,6 +117,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F3")]
     public async Task SlowOneByteFragments_DoNotExtendTheDeadline()
     {
         var (app, time, _) = await FirstMessageApp.StartAsync();
@@ -134,6 +138,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F3")]
     public async Task MessageOverTheSizeCap_IsClosedWith4400()
     {
         var (app, _, validator) = await FirstMessageApp.StartAsync();
@@ -151,6 +156,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F3")]
     public async Task TenMegabyteMessage_IsCutOffAtTheCap()
     {
         var (app, _, validator) = await FirstMessageApp.StartAsync();
@@ -202,6 +208,7 @@ public class FirstMessageTests
     [InlineData("{\"type\":\"auth\",\"token\":\"a\",\"token\":\"b\"}")]
     [InlineData("[\"auth\",\"token\"]")]
     [InlineData("{\"type\":\"auth\",\"token\":\"valid|alice||x\"} trailing")]
+    [Trait("Matrix", "F2")]
     public async Task MalformedMessage_IsClosedWith4400(string message)
     {
         var (app, _, validator) = await FirstMessageApp.StartAsync();
@@ -221,6 +228,7 @@ public class FirstMessageTests
     [InlineData("hello")]
     [InlineData("refresh")]
     [InlineData("AUTH")]
+    [Trait("Matrix", "F2")]
     public async Task WrongType_IsClosedWith4400(string type)
     {
         var (app, _, validator) = await FirstMessageApp.StartAsync();
@@ -236,6 +244,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F2")]
     public async Task BinaryMessage_IsClosedWith4400()
     {
         var (app, _, validator) = await FirstMessageApp.StartAsync();
@@ -254,6 +263,7 @@ public class FirstMessageTests
     [Theory]
     [InlineData("invalid-token", WebSocketAuthFailureReasons.InvalidCredentials)]
     [InlineData("expired-token", WebSocketAuthFailureReasons.Expired)]
+    [Trait("Matrix", "F2")]
     public async Task RejectedToken_IsClosedWith4401AndTheValidatorsReason(string token, string expectedReason)
     {
         var (app, _, validator) = await FirstMessageApp.StartAsync();
@@ -301,6 +311,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "L1")]
     public async Task SuccessfulAndFailedAttempts_NeverLogTheToken()
     {
         var (app, _, _) = await FirstMessageApp.StartAsync();
@@ -321,6 +332,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "F1")]
     public async Task RejectedSocket_IsEndedAfterTheGracePeriod_WhenTheClientNeverAnswersTheCloseFrame()
     {
         // Raw socket: the server sends its close frame, lingers at most 2 seconds for the client's, then ends the
@@ -392,6 +404,7 @@ public class FirstMessageTests
     }
 
     [Fact]
+    [Trait("Matrix", "O1")]
     public async Task ForeignOrigin_IsRefusedBeforeTheUpgrade()
     {
         var (app, _, _) = await FirstMessageApp.StartAsync();

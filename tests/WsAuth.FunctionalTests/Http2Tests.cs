@@ -46,6 +46,9 @@ public class Http2Tests
     [InlineData("https://evil.test", "alice", HttpStatusCode.Forbidden)]
     [InlineData("https://app.example.com.evil.net", "alice", HttpStatusCode.Forbidden)]
     [InlineData(HandshakeApp.AllowedOrigin, null, HttpStatusCode.Unauthorized)]
+    [Trait("Matrix", "O10")]
+    [Trait("Matrix", "O1")]
+    [Trait("Matrix", "O2")]
     public async Task BadOriginOrNoCredential_IsRefusedOverHttp2(string origin, string? user, HttpStatusCode expected)
     {
         await using var app = await HandshakeApp.StartAsync(protocols: HttpProtocols.Http2);

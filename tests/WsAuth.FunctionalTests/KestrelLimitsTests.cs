@@ -29,6 +29,7 @@ public class KestrelLimitsTests
             });
 
     [Fact]
+    [Trait("Matrix", "D3")]
     public async Task UpgradedConnectionCap_RefusesTheSocketOverTheCap_AndFreesTheSlotOnClose()
     {
         await using var app = await StartAsync(l => l.MaxConcurrentUpgradedConnections = 2);
@@ -56,6 +57,7 @@ public class KestrelLimitsTests
     }
 
     [Fact]
+    [Trait("Matrix", "J8")]
     public async Task HeaderSizeLimit_Gets431BeforeWsAuthRuns()
     {
         await using var app = await StartAsync(l => l.MaxRequestHeadersTotalSize = 16 * 1024);
@@ -66,6 +68,7 @@ public class KestrelLimitsTests
     }
 
     [Fact]
+    [Trait("Matrix", "J8")]
     public async Task RequestLineLimit_Gets414ForAHugeQueryToken()
     {
         await using var app = await StartAsync(l => l.MaxRequestLineSize = 8 * 1024);
@@ -74,6 +77,7 @@ public class KestrelLimitsTests
     }
 
     [Fact]
+    [Trait("Matrix", "D3")]
     public async Task HeadersTimeout_ClosesASlowHeaderClient()
     {
         // Slowloris: headers trickle in; Kestrel answers 408 and closes once RequestHeadersTimeout has passed.

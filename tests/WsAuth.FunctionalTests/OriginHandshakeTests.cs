@@ -49,6 +49,12 @@ public class OriginHandshakeTests
 
     [Theory]
     [MemberData(nameof(BadOrigins))]
+    [Trait("Matrix", "O1")]
+    [Trait("Matrix", "O2")]
+    [Trait("Matrix", "O3")]
+    [Trait("Matrix", "O6")]
+    [Trait("Matrix", "O7")]
+    [Trait("Matrix", "O8")]
     public async Task BadOrigin_ValidCredential_Gets403AndTheEndpointNeverRuns(string origin)
     {
         // Arrange
@@ -69,6 +75,7 @@ public class OriginHandshakeTests
     [InlineData("https://app.example.com:443")]
     [InlineData("  https://app.example.com  ")]
     [InlineData("https://deep.sub.example.org")]
+    [Trait("Matrix", "O6")]
     public async Task EquivalentSpelling_OfAnAllowedOrigin_Gets101(string origin)
     {
         await using var app = await HandshakeApp.StartAsync();
@@ -77,6 +84,7 @@ public class OriginHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "O5")]
     public async Task TwoOriginHeaders_Get400()
     {
         await using var app = await HandshakeApp.StartAsync();
@@ -87,6 +95,7 @@ public class OriginHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "O9")]
     public async Task HostHeaderOfTheAttacker_DoesNotWidenTheAllowList()
     {
         // DNS rebinding: the allow-list never derives from Host or X-Forwarded-Host.
@@ -96,6 +105,7 @@ public class OriginHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "O4")]
     public async Task MissingOrigin_NonAmbientCredential_Gets101ByDefault()
     {
         await using var app = await HandshakeApp.StartAsync();
@@ -103,6 +113,8 @@ public class OriginHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "O4")]
+    [Trait("Matrix", "C1")]
     public async Task MissingOrigin_Cookie_Gets403()
     {
         await using var app = await HandshakeApp.StartAsync();
@@ -113,6 +125,7 @@ public class OriginHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "O4")]
     public async Task MissingOrigin_WhenRejected_Gets403EvenWithAValidCredential()
     {
         await using var app = await HandshakeApp.StartAsync(o => o.MissingOrigin = MissingOriginPolicy.Reject);
@@ -122,6 +135,7 @@ public class OriginHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "O3")]
     public async Task NullOrigin_WhenAllowed_AcceptsTokensButNeverCookies()
     {
         await using var app = await HandshakeApp.StartAsync(o => o.AllowNullOrigin = true);
@@ -131,6 +145,8 @@ public class OriginHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "O1")]
+    [Trait("Matrix", "C1")]
     public async Task CrossSiteCookie_Gets403_SameSiteCookie_Gets101WithTheRightUser()
     {
         await using var app = await HandshakeApp.StartAsync();

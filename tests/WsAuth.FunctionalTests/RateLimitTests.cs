@@ -49,6 +49,7 @@ public class RateLimitTests
     }
 
     [Fact]
+    [Trait("Matrix", "D1")]
     public async Task PerClient_TheNPlusOnethAttemptInTheWindow_Gets429WithRetryAfter()
     {
         // Arrange
@@ -75,6 +76,7 @@ public class RateLimitTests
     }
 
     [Fact]
+    [Trait("Matrix", "D1")]
     public async Task PerClient_CountsEveryAttempt_RejectedOnesToo()
     {
         await using var app = await StartAsync(l => l.PermitsPerClient = 3);
@@ -87,6 +89,7 @@ public class RateLimitTests
     }
 
     [Fact]
+    [Trait("Matrix", "D2")]
     public async Task SpoofedForwardedFor_WithoutForwardedHeadersMiddleware_IsIgnored()
     {
         await using var app = await StartAsync(l => l.PermitsPerClient = 3);
@@ -100,6 +103,7 @@ public class RateLimitTests
     }
 
     [Fact]
+    [Trait("Matrix", "D2")]
     public async Task ForwardedFor_WithForwardedHeadersMiddleware_GivesEachClientItsOwnBudget()
     {
         await using var app = await StartAsync(l => l.PermitsPerClient = 1, forwardedHeaders: true);
@@ -113,6 +117,7 @@ public class RateLimitTests
     }
 
     [Fact]
+    [Trait("Matrix", "D1")]
     public async Task PerUser_LimitsOneUserFromAnyAddress_NotTheOthers()
     {
         await using var app = await StartAsync(l => l.PermitsPerUser = 2);
@@ -132,6 +137,8 @@ public class RateLimitTests
     }
 
     [Fact]
+    [Trait("Matrix", "D1")]
+    [Trait("Matrix", "T4")]
     public async Task RepeatedRejectedCredentials_LockTheClientOut_UntilTheLockoutEnds()
     {
         var time = new TestTimeProvider();

@@ -22,6 +22,7 @@ public class SessionTests
         => DateTimeOffset.Parse(message.GetProperty("expiresAt").GetString()!, CultureInfo.InvariantCulture);
 
     [Fact]
+    [Trait("Matrix", "J10")]
     public async Task ExpiredCredential_ClosesTheSocketWith4401Expired_AtExpiry()
     {
         // Arrange
@@ -45,6 +46,7 @@ public class SessionTests
     }
 
     [Fact]
+    [Trait("Matrix", "J10")]
     public async Task HandshakeAuthenticatedSocket_AlsoExpires()
     {
         // The session applies to every method: here the header authenticator, whose credential has no expiry, with a cap.
@@ -85,6 +87,7 @@ public class SessionTests
     }
 
     [Fact]
+    [Trait("Matrix", "J10")]
     public async Task RefreshForAnotherSubject_Closes4403()
     {
         var (app, time, _) = await FirstMessageApp.StartAsync();

@@ -17,6 +17,8 @@ public class SilentSocketsTests
     private const int PerClientCap = 100;
 
     [Fact]
+    [Trait("Matrix", "D3")]
+    [Trait("Matrix", "F1")]
     public async Task TwoThousandSilentSockets_DoNotStopALegitimateClient()
     {
         // Arrange: each held socket costs two descriptors in this process (client and server side).
@@ -87,6 +89,7 @@ public class SilentSocketsTests
     }
 
     [Fact]
+    [Trait("Matrix", "D3")]
     public async Task GlobalCap_RefusesEveryoneUntilASlotFrees()
     {
         var (app, time, _) = await FirstMessageApp.StartAsync(

@@ -32,6 +32,7 @@ public class SubprotocolHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "S1")]
     public async Task Marker_EndpointPicksNothing_AnswersTheMarker()
     {
         var seen = new ConcurrentQueue<EndpointView>();
@@ -49,6 +50,7 @@ public class SubprotocolHandshakeTests
     [Theory]
     [InlineData("marker")]
     [InlineData("kubernetes")]
+    [Trait("Matrix", "S1")]
     public async Task TokenInTheProtocolList_IsHiddenEvenWhenAnEarlierMethodDecides(string format)
     {
         // Bearer is registered before the subprotocol authenticator and wins; the token offered in the protocol list
@@ -72,6 +74,7 @@ public class SubprotocolHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "S1")]
     public async Task Marker_EndpointPicksItsProtocol_AnswersIt()
     {
         await using var app = await TokenApp.StartAsync();
@@ -103,6 +106,7 @@ public class SubprotocolHandshakeTests
     [InlineData(K8s, "?pick=base64.binary.k8s.io")]
     [InlineData(TokenApp.PhoenixPrefix, "")]
     [InlineData(TokenApp.PhoenixPrefix, "?pick=base64.binary.k8s.io")]
+    [Trait("Matrix", "S1")]
     public async Task Prefix_AnswersTheAppProtocol_WhetherOrNotTheEndpointPicksIt(string prefix, string query)
     {
         var seen = new ConcurrentQueue<EndpointView>();
@@ -127,6 +131,8 @@ public class SubprotocolHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "S1")]
+    [Trait("Matrix", "S3")]
     public async Task EndpointTryingToAnswerTheToken_NeverDoes()
     {
         await using var app = await TokenApp.StartAsync();
@@ -139,6 +145,7 @@ public class SubprotocolHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "S2")]
     public async Task PrefixTokenAlone_Gets400_NeverA101WithoutAProtocol()
     {
         await using var app = await TokenApp.StartAsync();
@@ -151,6 +158,7 @@ public class SubprotocolHandshakeTests
     [InlineData("chat, access_token, {0}, " + K8s + "{1}")]
     [InlineData(K8s + "{1}, " + K8s + "{1}, chat")]
     [InlineData(K8s + "{1}, " + TokenApp.PhoenixPrefix + "{1}, chat")]
+    [Trait("Matrix", "S2")]
     public async Task TwoTokens_Get400(string template)
     {
         await using var app = await TokenApp.StartAsync();
@@ -162,6 +170,7 @@ public class SubprotocolHandshakeTests
     [Theory]
     [InlineData("chat, access_token")]
     [InlineData(K8s + ", chat")]
+    [Trait("Matrix", "S2")]
     public async Task EmptyToken_Gets400(string protocols)
     {
         await using var app = await TokenApp.StartAsync();
@@ -172,6 +181,7 @@ public class SubprotocolHandshakeTests
     [InlineData("=")]
     [InlineData("==")]
     [InlineData("+")]
+    [Trait("Matrix", "S2")]
     public async Task PaddedOrNonUrlBase64_Gets400(string spoiler)
     {
         await using var app = await TokenApp.StartAsync();
@@ -180,6 +190,7 @@ public class SubprotocolHandshakeTests
     }
 
     [Fact]
+    [Trait("Matrix", "S2")]
     public async Task InvalidOrExpiredToken_Gets401WithTheReason()
     {
         await using var app = await TokenApp.StartAsync();

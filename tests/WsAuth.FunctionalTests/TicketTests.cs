@@ -17,6 +17,7 @@ namespace WsAuth.FunctionalTests;
 public class TicketTests
 {
     [Fact]
+    [Trait("Matrix", "T1")]
     public async Task LoginTicketConnect_Works_AndReplayIsRejected()
     {
         // Arrange
@@ -83,6 +84,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T2")]
     public async Task FiftyParallelHandshakes_WithOneTicket_GiveExactlyOne101()
     {
         // Rate limits off: this test is about single use, and 49 rejected redemptions would otherwise trip the lockout
@@ -104,6 +106,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T1")]
     public async Task Ticket_ExpiresAfterItsLifetime()
     {
         // Arrange
@@ -147,6 +150,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T3")]
     public async Task OriginBinding_TicketFromOneOriginFailsFromAnother_AndIsBurned()
     {
         await using var app = await TicketTestApp.StartAsync();
@@ -183,6 +187,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T3")]
     public async Task ClientIpBinding_TicketFromOneClientFailsFromAnother()
     {
         // The client address comes from X-Forwarded-For through a trusted (loopback) proxy, as in production.
@@ -203,6 +208,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T3")]
     public async Task PathBinding_TicketForOneSocketFailsOnAnother()
     {
         await using var app = await TicketTestApp.StartAsync(
@@ -291,6 +297,8 @@ public class TicketTests
     [InlineData("https://evil.test", WebSocketAuthFailureReasons.OriginNotAllowed)]
     [InlineData("https://app.example.com.evil.net", WebSocketAuthFailureReasons.OriginNotAllowed)]
     [InlineData("null", WebSocketAuthFailureReasons.OriginNull)]
+    [Trait("Matrix", "T6")]
+    [Trait("Matrix", "O1")]
     public async Task CrossSiteTicketRequest_WithTheUsersCookie_Gets403AndNoTicket(string origin, string reason)
     {
         // Matrix T6: a page elsewhere that makes the browser POST with the user's cookie gets nothing it could read, and
@@ -309,6 +317,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T6")]
     public async Task CorsPreflight_FromAnotherSite_IsNotGranted()
     {
         await using var app = await TicketTestApp.StartAsync();
@@ -365,6 +374,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T6")]
     public async Task Antiforgery_WhenTheEndpointRequiresIt_RefusesRequestsWithoutAValidToken()
     {
         // Arrange: cookie-authenticated apps can add antiforgery on top of the Origin check (docs/tickets.md, matrix T6).
@@ -459,6 +469,7 @@ public class TicketTests
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB")]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("AAAAAAAAAAAAAAAAAAAAA AAAAAAAAAAAAAAAAAAAAA")]
+    [Trait("Matrix", "T4")]
     public async Task MalformedTicket_Gets401TicketMalformed(string ticket)
     {
         await using var app = await TicketTestApp.StartAsync();
@@ -483,6 +494,8 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T4")]
+    [Trait("Matrix", "D1")]
     public async Task ForgedTickets_WithDefaultLimits_TripTheLockout()
     {
         // Matrix T4: guessing tickets from one address is cut off by the default lockout (30 rejected credentials a
@@ -504,6 +517,8 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "T4")]
+    [Trait("Matrix", "L1")]
     public async Task ForgedTickets_AllGet401_AndNoTicketReachesAWsAuthLog()
     {
         // Matrix T4 and L1 over the network: well-formed random tickets never match. (The 10,000 case runs in-process in
@@ -533,6 +548,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "S1")]
     public async Task TicketInSubprotocol_IsAccepted_HiddenFromTheEndpoint_AndNeverAnswered()
     {
         // Arrange
@@ -600,6 +616,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "P1")]
     public async Task FailingStore_Gets503StoreUnavailable_OnIssueAndRedeem_AndLogsOnlyTheExceptionType()
     {
         await using var app = await TicketTestApp.StartAsync(services: s => s.AddSingleton<IWebSocketTicketStore, ThrowingStore>());
@@ -632,6 +649,7 @@ public class TicketTests
     }
 
     [Fact]
+    [Trait("Matrix", "P4")]
     public async Task InMemoryStore_IsSingleInstance_ATicketFromAIsUnknownOnB()
     {
         // Matrix P4: the in-memory store is one process; several instances need a shared store (WsAuth.Postgres).

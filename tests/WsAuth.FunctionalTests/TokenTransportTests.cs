@@ -84,6 +84,7 @@ public class TokenTransportTests
     }
 
     [Fact]
+    [Trait("Matrix", "O4")]
     public async Task NonBrowserClientWithoutOrigin_IsAccepted_ForExplicitTokens()
     {
         await using var app = await TokenApp.StartAsync();
@@ -196,6 +197,7 @@ public class TokenTransportTests
     // ---- J8: oversized input ----
 
     [Fact]
+    [Trait("Matrix", "J8")]
     public async Task Oversized300KBBearer_IsRefusedByKestrelBeforeWsAuth()
     {
         await using var app = await TokenApp.StartAsync();
@@ -205,6 +207,7 @@ public class TokenTransportTests
     }
 
     [Fact]
+    [Trait("Matrix", "J8")]
     public async Task QueryOver8KB_IsRefusedByKestrel()
     {
         await using var app = await TokenApp.StartAsync();
@@ -213,6 +216,7 @@ public class TokenTransportTests
     }
 
     [Fact]
+    [Trait("Matrix", "J8")]
     public async Task TokenOverTheCapButUnderKestrelsLimits_Gets401TokenTooLarge()
     {
         await using var app = await TokenApp.StartAsync();
@@ -225,6 +229,7 @@ public class TokenTransportTests
     // ---- Startup ----
 
     [Fact]
+    [Trait("Matrix", "L1")]
     public async Task QueryToken_WarnsAtStartup_WhenHostingLogsUrlsAtInformation()
     {
         await using var app = await TokenApp.StartAsync();
@@ -236,6 +241,7 @@ public class TokenTransportTests
     }
 
     [Fact]
+    [Trait("Matrix", "L1")]
     public async Task QueryToken_DoesNotWarn_WhenHostingLogsAtWarning()
     {
         await using var app = await TokenApp.StartAsync(builder: b => b.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));

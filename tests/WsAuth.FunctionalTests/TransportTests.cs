@@ -71,6 +71,7 @@ public class TransportTests
     }
 
     [Fact]
+    [Trait("Matrix", "D2")]
     public async Task ForwardedProto_WithoutForwardedHeadersMiddleware_IsIgnored()
     {
         await using var app = await HandshakeApp.StartAsync(environment: "Production");

@@ -19,6 +19,7 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     private readonly Task _acceptLoop;
     private TaskCompletionSource _flowing = NewOpenGate();
     private bool _cut;
+    private volatile bool _dropReplies;
 
     public LoopbackTcpProxy(string targetHost, int targetPort)
     {
@@ -60,12 +61,19 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Forwards what the app sends but throws away what the server answers: the command runs and commits, its reply is
+    /// lost (matrix P2).
+    /// </summary>
+    public void DropReplies() => _dropReplies = true;
+
     /// <summary>Back to forwarding.</summary>
     public void Restore()
     {
         lock (_gate)
         {
             _cut = false;
+            _dropReplies = false;
             _flowing.TrySetResult();
         }
     }
@@ -161,12 +169,12 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
             _sockets.Add(server);
         }
 
-        await Task.WhenAll(PumpAsync(client, server), PumpAsync(server, client));
+        await Task.WhenAll(PumpAsync(client, server, isReply: false), PumpAsync(server, client, isReply: true));
         Reset(client);
         Reset(server);
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to, bool isReply)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -186,6 +194,11 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
                 }
 
                 await gate.WaitAsync(_stopping.Token);
+                if (isReply && _dropReplies)
+                {
+                    continue;
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stopping.Token);
             }
         }

@@ -13,6 +13,8 @@ namespace WsAuth.Postgres.Tests;
 public class PostgresFailureTests : PostgresTest
 {
     [PostgresFact]
+    [Trait("Matrix", "P1")]
+    [Trait("Matrix", "P3")]
     public async Task DatabaseDownMidRun_Gets503_ThenRecoversWithoutRestartingTheApp()
     {
         // Arrange
@@ -43,6 +45,7 @@ public class PostgresFailureTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "P1")]
     public async Task DatabaseHung_Gets503WithinTheBudget_NeverA101()
     {
         // A network that swallows bytes: without the budget (OperationTimeout, 2 s by default) the handshake would wait for
@@ -69,6 +72,7 @@ public class PostgresFailureTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "P1")]
     public async Task TableLocked_Gets503_AndTheTicketIsNotConsumed()
     {
         // Arrange: a slow database, here another session holding a lock on the ticket table.
@@ -109,6 +113,68 @@ public class PostgresFailureTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "P2")]
+    [Trait("Matrix", "P1")]
+    public async Task CommitSucceeded_ReplyLost_Gets503_TheTicketIsBurned_AndNothingRetriesIt()
+    {
+        // Arrange: a warm pooled connection through a proxy, then the proxy starts losing every server reply. The DELETE
+        // reaches PostgreSQL and commits; the app never hears about it.
+        var table = NewTableName();
+        var (host, port) = PostgresTestDatabase.Server;
+        await using var proxy = new LoopbackTcpProxy(host, port);
+        await using var app = await PostgresTicketApp.StartAsync(
+            table,
+            PostgresTestDatabase.Through("127.0.0.1", proxy.Port),
+            store: o => o.OperationTimeout = TimeSpan.FromSeconds(2));
+        var ticket = await PostgresTicketApp.IssueWarmAsync(app);
+        Assert.Equal(1, await PostgresTestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\""));
+
+        // Act
+        proxy.DropReplies();
+        var replyLost = await TicketTestApp.RedeemAsync(app, ticket);
+        await WaitForAsync(async () => await PostgresTestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\"") == 0);
+        proxy.Restore();
+        var responses = await RedeemUntilNot503Async(app, ticket);
+
+        // Assert: fail closed (503, never 101) while the outcome is unknown; the lost DELETE used the ticket up, so it is
+        // burned (401 ticket_invalid), never redeemed a second time.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, replyLost.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, replyLost.Body);
+        Assert.Equal(HttpStatusCode.Unauthorized, responses[^1].Status);
+        Assert.Equal(WebSocketAuthFailureReasons.TicketInvalid, responses[^1].Body);
+        Assert.Equal(0, app.EndpointInvocations);
+
+        // And the store recovers on the same app instance.
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, await PostgresTicketApp.IssueWarmAsync(app))).Status);
+    }
+
+    [PostgresFact]
+    [Trait("Matrix", "P1")]
+    [Trait("Matrix", "P3")]
+    public async Task DatabaseDownAtRedeem_Gets503EveryTime_NeverA101_AndTheTicketWorksOnceAfterRecovery()
+    {
+        // Several clients retrying while the database is down: every attempt fails closed, none consumes the ticket, and
+        // after recovery the ticket opens exactly one socket.
+        var (host, port) = PostgresTestDatabase.Server;
+        await using var proxy = new LoopbackTcpProxy(host, port);
+        await using var app = await PostgresTicketApp.StartAsync(NewTableName(), PostgresTestDatabase.Through("127.0.0.1", proxy.Port));
+        var ticket = await PostgresTicketApp.IssueWarmAsync(app);
+
+        proxy.Cut();
+        var whileDown = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => TicketTestApp.RedeemAsync(app, ticket)));
+        proxy.Restore();
+        var afterRecovery = await RedeemUntilNot503Async(app, ticket);
+        var replay = await TicketTestApp.RedeemAsync(app, ticket);
+
+        Assert.All(whileDown, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r.Status));
+        Assert.All(whileDown, r => Assert.Empty(r.HeaderValues("Sec-WebSocket-Accept")));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, afterRecovery[^1].Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.Status);
+        Assert.Equal(1, app.EndpointInvocations);
+    }
+
+    [PostgresFact]
+    [Trait("Matrix", "P3")]
     public async Task DatabaseUnreachableAtStartup_AppStarts_AndTicketsWorkOnceItAnswers()
     {
         // Arrange: the proxy refuses connections from the start; the table does not exist yet.
@@ -135,6 +201,7 @@ public class PostgresFailureTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "P3")]
     public async Task BrokenPooledConnections_AfterAServerSideDisconnect_Recover_AndIssuedTicketsSurvive()
     {
         // What a restart does to the app: every pooled connection is terminated by the server (57P01).
@@ -152,6 +219,7 @@ public class PostgresFailureTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "P3")]
     public async Task BackgroundCleanup_WhileTheDatabaseIsDown_NeverStopsTheHost_AndResumesAfterwards()
     {
         // Arrange: cleanup every minute on a clock the test moves; one long-expired row to clean.
@@ -246,6 +314,7 @@ public sealed class ServerRestartCollection;
 public class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper output) : PostgresTest
 {
     [PostgresFact]
+    [Trait("Matrix", "P3")]
     public async Task IssuedTickets_SurviveAServerRestart_AndTheAppRecoversByItself()
     {
         // Arrange

@@ -9,6 +9,7 @@ namespace WsAuth.Postgres.Tests;
 public class PostgresTicketHandshakeTests : PostgresTest
 {
     [PostgresFact]
+    [Trait("Matrix", "T1")]
     public async Task LoginTicketConnect_Works_AndReplayIsRejected()
     {
         await using var app = await PostgresTicketApp.StartAsync(NewTableName());
@@ -27,6 +28,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T2")]
     public async Task FiftyParallelHandshakes_WithOneTicket_GiveExactlyOne101()
     {
         await using var app = await PostgresTicketApp.StartAsync(NewTableName());
@@ -39,6 +41,8 @@ public class PostgresTicketHandshakeTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T1")]
+    [Trait("Matrix", "T2")]
     public async Task TwoInstances_TicketIssuedOnA_IsRedeemedOnB_AndReplayFailsOnBoth()
     {
         // Arrange: two apps, one database table, as behind a load balancer.
@@ -61,6 +65,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T2")]
     public async Task TwoInstances_FiftyParallelHandshakesSplitAcrossThem_GiveExactlyOne101()
     {
         var table = NewTableName();
@@ -75,6 +80,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T1")]
     public async Task Ticket_ExpiresAfterItsLifetime()
     {
         var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
@@ -93,6 +99,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T3")]
     public async Task Bindings_AreEnforcedAcrossInstances()
     {
         var table = NewTableName();

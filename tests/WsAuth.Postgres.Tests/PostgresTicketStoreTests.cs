@@ -50,6 +50,7 @@ public class PostgresTicketStoreTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T2")]
     public async Task FiftyConcurrentConsumes_ReturnTheDataExactlyOnce()
     {
         await using var harness = await StoreHarness.StartAsync(NewTableName());
@@ -72,6 +73,7 @@ public class PostgresTicketStoreTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T5")]
     public async Task StoredRows_HoldTheHashNeverTheTicket()
     {
         // Matrix T5 and "a leaked store reveals no usable ticket".
@@ -132,6 +134,7 @@ public class PostgresTicketStoreTests : PostgresTest
     }
 
     [PostgresFact]
+    [Trait("Matrix", "T4")]
     public async Task TenThousandForgedTickets_AreAllRejected()
     {
         // Matrix T4 against the real store: every forged, well-formed ticket is one indexed DELETE that finds nothing.

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace WsAuth.Testing;
@@ -26,7 +27,8 @@ public static class TicketTestApp
         Action<IServiceCollection>? services = null,
         Action<WebApplication, KestrelTestApp>? map = null,
         Func<WebApplication, IEndpointConventionBuilder>? mapTickets = null,
-        Action<WebApplication>? beforeAuth = null)
+        Action<WebApplication>? beforeAuth = null,
+        HttpProtocols protocols = HttpProtocols.Http1)
         => KestrelTestApp.StartAsync(
             b =>
             {
@@ -80,7 +82,8 @@ public static class TicketTestApp
 
                 test.MapWelcomeEcho(app);
                 map?.Invoke(app, test);
-            });
+            },
+            protocols: protocols);
 
     /// <summary>Signs in over HTTP and returns the cookie header value.</summary>
     public static async Task<string> LoginAsync(KestrelTestApp app, string user = "alice")

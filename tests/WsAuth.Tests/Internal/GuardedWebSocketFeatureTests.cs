@@ -51,6 +51,7 @@ public class GuardedWebSocketFeatureTests
     }
 
     [Fact]
+    [Trait("Matrix", "S3")]
     public async Task OfferedProtocol_IsAnswered()
     {
         var (guard, inner) = Create("chat, access_token, tok", "access_token", "access_token", "tok");
@@ -62,6 +63,7 @@ public class GuardedWebSocketFeatureTests
     [InlineData("tok")]
     [InlineData("access_token")]
     [InlineData("other")]
+    [Trait("Matrix", "S3")]
     public async Task HiddenOrUnofferedProtocol_Throws_WithoutEchoingIt(string chosen)
     {
         var (guard, inner) = Create("chat, access_token, tok", "access_token", "access_token", "tok");

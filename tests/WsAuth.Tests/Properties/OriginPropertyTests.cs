@@ -23,6 +23,8 @@ public partial class OriginPropertyTests
         }));
 
     [Fact]
+    [Trait("Matrix", "O6")]
+    [Trait("Matrix", "O7")]
     public void TryNormalize_OnlyAcceptsTheStrictGrammar_AndOnlyProducesCanonicalForms()
         => PropertyCheck.Run(Prop.ForAll(OriginGenerators.OriginLike.ToArbitrary(), input =>
         {
@@ -51,6 +53,7 @@ public partial class OriginPropertyTests
         }), maxTest: 5000);
 
     [Fact]
+    [Trait("Matrix", "O6")]
     public void Matching_IsConsistentAcrossCaseAndDefaultPorts()
     {
         var gen =
@@ -71,6 +74,7 @@ public partial class OriginPropertyTests
     }
 
     [Fact]
+    [Trait("Matrix", "O2")]
     public void Wildcard_MatchesExactlyTheHostsUnderTheDomain()
     {
         var gen =

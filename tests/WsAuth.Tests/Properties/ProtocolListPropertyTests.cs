@@ -14,6 +14,7 @@ public class ProtocolListPropertyTests
             select string.Concat(parts));
 
     [Fact]
+    [Trait("Matrix", "S2")]
     public void Parse_NeverThrows_AndYieldsOnlyTrimmedNonEmptyEntriesWithoutCommas()
         => PropertyCheck.Run(Prop.ForAll(HeaderLines.ToArbitrary(), lines =>
         {

@@ -20,6 +20,7 @@ public class InMemoryTicketStoreTests
     }
 
     [Fact]
+    [Trait("Matrix", "T2")]
     public async Task ConcurrentConsumes_ReturnTheDataExactlyOnce()
     {
         var store = new InMemoryTicketStore(10, _clock);

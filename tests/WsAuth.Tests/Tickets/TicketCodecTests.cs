@@ -7,6 +7,8 @@ namespace WsAuth.Tests.Tickets;
 public class TicketCodecTests
 {
     [Fact]
+    [Trait("Matrix", "T4")]
+    [Trait("Matrix", "T5")]
     public void NewTicket_Is256RandomBitsInBase64Url_AndItsIdIsTheSha256()
     {
         var ticket = TicketCodec.NewTicket(out var id);
@@ -36,6 +38,7 @@ public class TicketCodecTests
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB")] // same bytes as ...AAA, non-canonical spelling
     [InlineData("AAAAAAAAAAAAAAAAAAAAA AAAAAAAAAAAAAAAAAAAAA")] // whitespace the decoder would skip
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAé")]
+    [Trait("Matrix", "T4")]
     public void TryGetId_RejectsAnythingButTheCanonicalEncodingOf32Bytes(string ticket)
     {
         Assert.False(TicketCodec.TryGetId(ticket, out var id));
@@ -43,6 +46,8 @@ public class TicketCodecTests
     }
 
     [Fact]
+    [Trait("Matrix", "T5")]
+    [Trait("Matrix", "L1")]
     public void LogId_IsAShortPrefixOfTheHash_NeverTheTicket()
     {
         var ticket = TicketCodec.NewTicket(out var id);

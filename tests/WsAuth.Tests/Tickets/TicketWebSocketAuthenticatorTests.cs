@@ -70,6 +70,7 @@ public class TicketWebSocketAuthenticatorTests
     }
 
     [Fact]
+    [Trait("Matrix", "T4")]
     public async Task TenThousandForgedTickets_AreAllRejected_WithoutStoringAnything()
     {
         // Matrix T4: well-formed random tickets (a real one among them is never guessed) and garbage alike.
@@ -91,6 +92,7 @@ public class TicketWebSocketAuthenticatorTests
     }
 
     [Fact]
+    [Trait("Matrix", "T1")]
     public async Task ExpiredTicket_IsRejectedAsExpired_AtItsExpiry()
     {
         var ticket = await StoreAsync(TimeSpan.FromSeconds(30));
@@ -103,6 +105,7 @@ public class TicketWebSocketAuthenticatorTests
     [InlineData((int)TicketBindings.Origin, WebSocketAuthFailureReasons.TicketOriginMismatch)]
     [InlineData((int)TicketBindings.ClientIp, WebSocketAuthFailureReasons.TicketClientMismatch)]
     [InlineData((int)TicketBindings.Path, WebSocketAuthFailureReasons.TicketPathMismatch)]
+    [Trait("Matrix", "T3")]
     public async Task BindingMismatch_IsRejected_AndBurnsTheTicket(int bindingFlag, string reason)
     {
         var binding = (TicketBindings)bindingFlag;
@@ -168,6 +171,7 @@ public class TicketWebSocketAuthenticatorTests
     }
 
     [Fact]
+    [Trait("Matrix", "P1")]
     public async Task StoreThatThrows_FailsClosedWith503()
     {
         var authenticator = new TicketWebSocketAuthenticator(

@@ -97,6 +97,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     [InlineData("none", "junk")]
     [InlineData("None", "")]
     [InlineData("NONE", "")]
+    [Trait("Matrix", "J1")]
     public void AlgNone_IsRejected(string alg, string signature)
     {
         var token = TestJwt.Sign($$"""{"alg":"{{alg}}","typ":"JWT"}""", TestJwt.Payload(Now), null) + signature;
@@ -105,10 +106,12 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J1")]
     public void AlgNone_WithAJunkSignature_IsRejectedForItsAlgorithm()
         => Assert.Equal(WebSocketAuthFailureReasons.AlgorithmNotAllowed, Reason(TestJwt.Sign("""{"alg":"none"}""", TestJwt.Payload(Now), TestJwt.Hs256(TestJwt.HmacKeyBytes))));
 
     [Fact]
+    [Trait("Matrix", "J3")]
     public void ValidlySignedToken_WithAnAlgorithmOffTheList_IsRejected()
     {
         var token = TestJwt.Sign("""{"alg":"HS512"}""", TestJwt.Payload(Now), data => HMACSHA512.HashData(TestJwt.HmacKeyBytes, data));
@@ -116,6 +119,8 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J3")]
+    [Trait("Matrix", "J2")]
     public void DefaultAlgorithms_FollowTheKeys_SoAnRsaOnlySetupRefusesHmac()
     {
         var token = TestJwt.HmacToken(Now);
@@ -132,6 +137,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
 
     [Theory]
     [MemberData(nameof(PublicKeyEncodings))]
+    [Trait("Matrix", "J2")]
     public void Hs256SignedWithTheRsaPublicKey_IsRejected(string encoding)
     {
         var publicKey = encoding == "der"
@@ -155,6 +161,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     // ---- Wrong key, unknown kid (J4) ----
 
     [Fact]
+    [Trait("Matrix", "J1")]
     public void SignedWithAnotherKey_IsRejected()
         => Assert.Equal(WebSocketAuthFailureReasons.InvalidSignature, Reason(TestJwt.Sign("""{"alg":"HS256"}""", TestJwt.Payload(Now), TestJwt.Hs256(RandomNumberGenerator.GetBytes(32)))));
 
@@ -170,6 +177,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     [InlineData("../../../../../../etc/passwd")]
     [InlineData("' OR 1=1 --")]
     [InlineData("/dev/zero")]
+    [Trait("Matrix", "J4")]
     public void UnknownOrHostileKid_WithAnAttackerKey_IsRejected_AndOnlyReachesTheResolverAsText(string kid)
     {
         var seen = new List<string?>();
@@ -197,6 +205,8 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "L2")]
+    [Trait("Matrix", "J4")]
     public void KeyResolverThatThrows_Gets500_AndItsMessageIsNotLogged()
     {
         var token = TestJwt.HmacToken(Now);
@@ -213,6 +223,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     [Theory]
     [InlineData("jku")]
     [InlineData("x5u")]
+    [Trait("Matrix", "J5")]
     public void JkuOrX5u_CausesNoOutboundRequest(string member)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -231,6 +242,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J5")]
     public void EmbeddedJwk_IsNotUsedAsTheKey()
     {
         var attackerKey = RandomNumberGenerator.GetBytes(32);
@@ -242,6 +254,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     // ---- J6: lifetime with WsAuth's 30 s skew ----
 
     [Fact]
+    [Trait("Matrix", "J6")]
     public void Expired2MinutesAgo_IsRejected_ThoughIdentityModelsDefaultSkewWouldAcceptIt()
     {
         var token = TestJwt.HmacToken(Now, change: c => { c["nbf"] = Now.AddMinutes(-10).ToUnixTimeSeconds(); c["exp"] = Now.AddMinutes(-2).ToUnixTimeSeconds(); });
@@ -249,6 +262,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J6")]
     public void ExpiredWithinTheSkew_IsAccepted_AndBeyondIt_IsRejected()
     {
         var validator = Create();
@@ -261,6 +275,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J6")]
     public void NotBefore2MinutesAhead_IsRejected()
     {
         var token = TestJwt.HmacToken(Now, change: c => c["nbf"] = Now.AddMinutes(2).ToUnixTimeSeconds());
@@ -268,6 +283,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J6")]
     public void MissingExp_IsRejected()
     {
         var token = TestJwt.HmacToken(Now, change: c => c["exp"] = null);
@@ -284,14 +300,17 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     // ---- J7: issuer, audience, typ ----
 
     [Fact]
+    [Trait("Matrix", "J7")]
     public void WrongIssuer_IsRejected()
         => Assert.Equal(WebSocketAuthFailureReasons.InvalidIssuer, Reason(TestJwt.HmacToken(Now, change: c => c["iss"] = "https://evil.test")));
 
     [Fact]
+    [Trait("Matrix", "J7")]
     public void MissingIssuer_IsRejected()
         => Assert.Equal(WebSocketAuthFailureReasons.InvalidIssuer, Reason(TestJwt.HmacToken(Now, change: c => c["iss"] = null)));
 
     [Fact]
+    [Trait("Matrix", "J7")]
     public void WrongAudience_IsRejected()
         => Assert.Equal(WebSocketAuthFailureReasons.InvalidAudience, Reason(TestJwt.HmacToken(Now, change: c => c["aud"] = "another-service")));
 
@@ -300,6 +319,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
         => Assert.True(Create().Validate(TestJwt.HmacToken(Now, change: c => c["aud"] = new[] { "another-service", TestJwt.Audience })).Succeeded);
 
     [Fact]
+    [Trait("Matrix", "J7")]
     public void IdTokenWhereAnAccessTokenIsExpected_IsRejectedByTyp()
     {
         var idToken = TestJwt.HmacToken(Now, headerJson: """{"alg":"HS256","typ":"JWT"}""");
@@ -315,6 +335,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     // ---- J8, J9: size, JWE, zip ----
 
     [Fact]
+    [Trait("Matrix", "J8")]
     public void Oversized300KB_IsRejectedBeforeParsing()
     {
         var token = TestJwt.HmacToken(Now, change: c => c["pad"] = new string('a', 300 * 1024));
@@ -323,6 +344,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J8")]
     public void MaxTokenSize_IsConfigurable()
     {
         var token = TestJwt.HmacToken(Now, change: c => c["pad"] = new string('a', 9000));
@@ -331,6 +353,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J9")]
     public void Jwe_WithZipDef_IsRejectedByThePrecheck_NeverReachingDecryption()
     {
         // A genuine JWE whose plaintext inflates 1000:1 (CVE-2024-21319): it must be refused by its shape.
@@ -351,6 +374,8 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "J9")]
+    [Trait("Matrix", "J8")]
     public void Jwe200KB_IsRejectedBySize_AndAJweUnderTheCap_ByItsShape()
     {
         var header = TestJwt.Base64Url("""{"alg":"RSA-OAEP","enc":"A256GCM","zip":"DEF"}""");
@@ -367,10 +392,12 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     [InlineData("""{"alg":"HS256","zip":"DEF"}""")]
     [InlineData("""{"alg":"HS256","enc":"A256GCM"}""")]
     [InlineData("""{"alg":"dir","enc":"A256GCM"}""")]
+    [Trait("Matrix", "J9")]
     public void ThreeSegmentTokenWithEncOrZip_IsRejected(string header)
         => Assert.Equal(WebSocketAuthFailureReasons.EncryptedToken, JwtPrecheck.Check(TestJwt.Sign(header, TestJwt.Payload(Now), TestJwt.Hs256(TestJwt.HmacKeyBytes)), 8192, Algorithms("HS256"), Types()));
 
     [Fact]
+    [Trait("Matrix", "J9")]
     public void SmallFiveSegmentToken_IsRejectedAsEncrypted()
         => Assert.Equal(WebSocketAuthFailureReasons.EncryptedToken, Reason("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d"));
 
@@ -404,6 +431,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Garbage))]
+    [Trait("Matrix", "J1")]
     public void Garbage_IsRejectedAsMalformed(string token)
         => Assert.Equal(WebSocketAuthFailureReasons.MalformedToken, Reason(token));
 
@@ -541,6 +569,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     // ---- L2: nothing from the token in logs, even with ShowPII ----
 
     [Fact]
+    [Trait("Matrix", "L2")]
     public void WithShowPII_NoLogLineContainsTheToken()
     {
         var showPii = IdentityModelEventSource.ShowPII;
@@ -575,6 +604,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    [Trait("Matrix", "L2")]
     public void RejectionLog_NamesTheReasonAndExceptionType()
     {
         Create().Validate(TestJwt.HmacToken(Now, change: c => c["exp"] = Now.AddMinutes(-5).ToUnixTimeSeconds()));
