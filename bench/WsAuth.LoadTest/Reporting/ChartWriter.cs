@@ -117,6 +117,7 @@ internal static class ChartWriter
         "bare" => "bare Kestrel",
         "bare-control" => "bare Kestrel again (noise)",
         "origin" => "WsAuth Origin only",
+        "origin-limiter" => "WsAuth Origin + limiter",
         "aspnet-cookie" => "ASP.NET cookie, no WsAuth",
         "node" => "Node ws+jsonwebtoken",
         _ => "WsAuth " + id,
