@@ -246,7 +246,13 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         foreach (var id in ids)
         {
             var scenario = ScenarioCatalog.Get(id);
-            var row = new MemoryRow { Id = id, Title = scenario.Title, Requested = connections };
+            var title = id switch
+            {
+                OriginOnlyScenario.ScenarioId => "WsAuth, Origin check only (session with an expiry)",
+                JwtQueryScenario.ScenarioId => "WsAuth JWT session (query token; expiry and refresh handling on)",
+                _ => scenario.Title,
+            };
+            var row = new MemoryRow { Id = id, Title = title, Requested = connections };
             report.Memory.Add(row);
             if (settings.Only.Count > 0 && !settings.Only.Contains(id) && id != BareKestrelScenario.ScenarioId)
             {
