@@ -40,7 +40,9 @@ public class MiddlewareHandshakeBenchmarks
     private readonly HttpContext _context = BenchHttpContexts.WebSocketUpgrade();
     private IHttpWebSocketFeature _webSocketFeature = null!;
     private WebSocketAuthMiddleware _middleware = null!;
+    private WebSocketAuthMiddleware _limited = null!;
     private ServiceProvider _services = null!;
+    private ServiceProvider _limitedServices = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -48,16 +50,25 @@ public class MiddlewareHandshakeBenchmarks
         _webSocketFeature = _context.Features.Get<IHttpWebSocketFeature>()!;
 
         // The endpoint: puts the original WebSocket feature back so the next call starts from the same request.
-        (_middleware, _services) = MiddlewareFactory.Create(context =>
+        RequestDelegate endpoint = context =>
         {
             context.Features.Set(_webSocketFeature);
             return Task.CompletedTask;
-        });
+        };
+        (_middleware, _services) = MiddlewareFactory.Create(endpoint);
+        (_limited, _limitedServices) = MiddlewareFactory.Create(endpoint, rateLimiter: true);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    public void Cleanup()
+    {
+        _services.Dispose();
+        _limitedServices.Dispose();
+    }
 
     [Benchmark(Description = "Handshake: WsAuth guard, Origin + always-success authenticator")]
     public Task Guarded() => _middleware.InvokeAsync(_context);
+
+    [Benchmark(Description = "Handshake: the same with the rate limiter on (no rejection)")]
+    public Task GuardedWithLimiter() => _limited.InvokeAsync(_context);
 }

@@ -1,5 +1,15 @@
 using BenchmarkDotNet.Running;
 using WsAuth.Benchmarks;
 
-// Every benchmark class runs with BenchConfig (in-process, short, allocations reported), one joined summary.
-BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(args, new BenchConfig());
+// Every benchmark class runs with BenchConfig (in-process, short, allocations reported), one joined summary. The
+// PostgreSQL ticket store is measured only when WSAUTH_POSTGRES names a reachable database.
+var types = typeof(BenchConfig).Assembly.GetExportedTypes()
+    .Where(t => t is { IsAbstract: false, IsClass: true } && t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false)))
+    .ToList();
+if (TicketPostgresBenchmarks.Unavailable() is { } reason)
+{
+    types.Remove(typeof(TicketPostgresBenchmarks));
+    Console.WriteLine($"// TicketPostgresBenchmarks skipped: {reason}.");
+}
+
+BenchmarkSwitcher.FromTypes([.. types]).Run(args, new BenchConfig());

@@ -8,6 +8,7 @@ using WsAuth.LoadTest.Reporting;
 //   serve <scenario>              (internal: the driver starts the servers this way)
 //   chart <results.json> <out.png>
 //   docs <results.json> <benchmarks.md> <micro results dir>
+//   summary <results.json> [elapsed seconds]   (the one line bench/run.sh ends with; exits 0 whatever the targets)
 var command = args.Length > 0 ? args[0] : "run";
 switch (command)
 {
@@ -17,9 +18,11 @@ switch (command)
         return ChartWriter.Run(args[1], args[2]);
     case "docs" when args.Length == 4:
         return DocsWriter.Run(args[1], args[2], args[3]);
+    case "summary" when args.Length is 2 or 3:
+        return SummaryWriter.Run(args[1], args.Length == 3 ? args[2] : null);
     case "run":
         return await RunCommand.RunAsync(args.Skip(1).ToArray());
     default:
-        Console.Error.WriteLine("usage: WsAuth.LoadTest run [options] | serve <scenario> | chart <json> <png> | docs <json> <md> <micro-dir>");
+        Console.Error.WriteLine("usage: WsAuth.LoadTest run [options] | serve <scenario> | chart <json> <png> | docs <json> <md> <micro-dir> | summary <json> [seconds]");
         return 2;
 }

@@ -63,6 +63,7 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         {
             foreach (var server in servers)
             {
+                server.Client.Tickets?.Dispose();
                 await server.Process.DisposeAsync();
             }
         }
@@ -169,6 +170,13 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         }
 
         Fill(samples, servers.Select(s => s.Row), BareKestrelScenario.ScenarioId);
+        foreach (var server in servers.Where(s => s.Client.Tickets is not null))
+        {
+            var tickets = server.Client.Tickets!;
+            report.Notes.Add($"{server.Scenario.Title}: {tickets.Issued:N0} tickets were issued (POST /ws/ticket with the login cookie) before the loads, "
+                + "outside every measurement; each handshake redeemed one"
+                + (tickets.FetchedDuringLoad > 0 ? $"; {tickets.FetchedDuringLoad:N0} more were fetched mid-load when the pool ran dry (in the throughput, not the latency)." : "."));
+        }
 
         var node = report.Handshakes.FirstOrDefault(r => r.Id == NodePeerScenario.ScenarioId && r.PerSecond > 0);
         foreach (var row in report.Handshakes.Where(r => r.PerSecond is not null && node is not null))
@@ -186,8 +194,11 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
             return;
         }
 
+        // Echo: bare, a session with an expiry only (Origin-only), and a JWT session with expiry and refresh handling on
+        // (every text message is checked for the refresh prefix).
+        var echoServers = servers.Where(s => s.Scenario.Id is BareKestrelScenario.ScenarioId or OriginOnlyScenario.ScenarioId or JwtQueryScenario.ScenarioId).ToList();
         var plain = pair.ToDictionary(s => s.Scenario.Id, _ => new List<LoadSample>());
-        var echo = pair.ToDictionary(s => s.Scenario.Id, _ => new List<LoadSample>());
+        var echo = echoServers.ToDictionary(s => s.Scenario.Id, _ => new List<LoadSample>());
         for (var round = 0; round < settings.Rounds; round++)
         {
             log.Write($"Plain HTTP and echo, round {round + 1}/{settings.Rounds}:");
@@ -198,7 +209,7 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
                 log.Write($" plain/{server.Scenario.Id} {sample.PerSecond:0}/s");
             }
 
-            foreach (var server in Rotate(pair, round + 1))
+            foreach (var server in Rotate(echoServers, round + 1))
             {
                 var sample = await EchoLoad.RunAsync(server.Process.EndPoint, server.Client, settings.EchoConnections, settings.EchoPayloadBytes, _warmup, _measure, server.Process.ReadCpuTimes, cancellationToken);
                 echo[server.Scenario.Id].Add(sample);
@@ -214,10 +225,15 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
             Title = s.Scenario.Id == BareKestrelScenario.ScenarioId ? "Bare Kestrel" : "Through WsAuth's middleware",
             WsAuth = s.Scenario.IsWsAuth,
         }));
-        report.Echo.AddRange(pair.Select(s => new ThroughputRow
+        report.Echo.AddRange(echoServers.Select(s => new ThroughputRow
         {
             Id = s.Scenario.Id,
-            Title = s.Scenario.Id == BareKestrelScenario.ScenarioId ? "Bare Kestrel endpoint" : "Same endpoint, authenticated WsAuth session",
+            Title = s.Scenario.Id switch
+            {
+                BareKestrelScenario.ScenarioId => "Bare Kestrel endpoint",
+                OriginOnlyScenario.ScenarioId => "Same endpoint, WsAuth session with expiry (no refresh)",
+                _ => "Same endpoint, WsAuth JWT session (expiry and refresh handling on)",
+            },
             WsAuth = s.Scenario.IsWsAuth,
         }));
         Fill(plain, report.PlainHttp, BareKestrelScenario.ScenarioId);
@@ -226,11 +242,17 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
 
     private async Task MeasureMemoryAsync(BenchReport report, int connections, CancellationToken cancellationToken)
     {
-        string[] ids = [BareKestrelScenario.ScenarioId, OriginOnlyScenario.ScenarioId, AspNetCookieScenario.ScenarioId, CookieScenario.ScenarioId, NodePeerScenario.ScenarioId];
+        string[] ids = [BareKestrelScenario.ScenarioId, OriginOnlyScenario.ScenarioId, JwtQueryScenario.ScenarioId, AspNetCookieScenario.ScenarioId, CookieScenario.ScenarioId, NodePeerScenario.ScenarioId];
         foreach (var id in ids)
         {
             var scenario = ScenarioCatalog.Get(id);
-            var row = new MemoryRow { Id = id, Title = scenario.Title, Requested = connections };
+            var title = id switch
+            {
+                OriginOnlyScenario.ScenarioId => "WsAuth, Origin check only (session with an expiry)",
+                JwtQueryScenario.ScenarioId => "WsAuth JWT session (query token; expiry and refresh handling on)",
+                _ => scenario.Title,
+            };
+            var row = new MemoryRow { Id = id, Title = title, Requested = connections };
             report.Memory.Add(row);
             if (settings.Only.Count > 0 && !settings.Only.Contains(id) && id != BareKestrelScenario.ScenarioId)
             {
@@ -279,6 +301,7 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         // WsAuth's overhead: Origin-only against bare Kestrel; the cookie method against the same cookie authentication
         // without WsAuth (both hold the app's principal for the connection's lifetime).
         Compare(OriginOnlyScenario.ScenarioId, BareKestrelScenario.ScenarioId);
+        Compare(JwtQueryScenario.ScenarioId, BareKestrelScenario.ScenarioId);
         Compare(AspNetCookieScenario.ScenarioId, BareKestrelScenario.ScenarioId);
         Compare(CookieScenario.ScenarioId, AspNetCookieScenario.ScenarioId);
 
@@ -334,10 +357,11 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         abuse.UnderAbuseSuccessRate = SuccessRate(underAbuse);
         abuse.BaselineP99Ms = P99Ms(alone);
         abuse.UnderAbuseP99Ms = P99Ms(underAbuse);
-        if (scenario.Id != "first-message")
-        {
-            abuse.Note = $"run against '{scenario.Id}', not the first-message method: the idle sockets are authenticated there (harness check only).";
-        }
+        abuse.Note = scenario.Id != FirstMessageScenario.ScenarioId
+            ? $"run against '{scenario.Id}', not the first-message method: the idle sockets are authenticated there (harness check only)."
+            : $"The idle sockets come from {AbuseLoad.AttackerAddresses(settings.AbuseIdleSockets).Count} addresses (127.0.0.2 up, {AbuseLoad.SocketsPerAttackerAddress} each, "
+                + $"the default per-address cap), the legitimate clients from 127.0.0.1; the server's waiting-socket caps are {FirstMessageScenario.MaxPendingSockets:N0} in all "
+                + $"(default 1,000) and {FirstMessageScenario.MaxPendingSocketsPerClient} per address (default 20), its deadline 30 s (default 5 s) so that they wait through the measurement.";
 
         log.WriteLine($"{idleOpened} idle sockets; success {abuse.BaselineSuccessRate:P1} -> {abuse.UnderAbuseSuccessRate:P1}, p99 {abuse.BaselineP99Ms} -> {abuse.UnderAbuseP99Ms} ms");
 

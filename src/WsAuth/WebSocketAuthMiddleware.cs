@@ -119,6 +119,38 @@ internal sealed partial class WebSocketAuthMiddleware
 
     private async Task GuardAsync(HttpContext context, Endpoint? endpoint)
     {
+        // The checks run in their own method so that their state (the locals of every step, the authenticator's result,
+        // the authenticated context) is garbage once the handshake is decided: only the small Admission lives as long as
+        // the socket, in this method's state machine and the accept wrapper.
+        if (await AdmitAsync(context, endpoint) is not { } admission)
+        {
+            return;
+        }
+
+        try
+        {
+            await _next(context);
+        }
+        catch (WebSocketUpgradeRefusedException ex) when (!context.Response.HasStarted)
+        {
+            Log.UpgradeRefused(_logger, ex.InnerException?.GetType().FullName, context.TraceIdentifier);
+            await RejectAsync(context, admission.Start, admission.Method, WebSocketAuthFailureReasons.UpgradeRefused, StatusCodes.Status503ServiceUnavailable, retryAfter: UpgradeRetryAfter);
+        }
+        finally
+        {
+            if (admission.Session is { } session)
+            {
+                await session.EndAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every check of a handshake. Returns the admission when the endpoint should run, or null when the request was
+    /// answered here (rejected, or handled whole by the first-message method).
+    /// </summary>
+    private async ValueTask<Admission?> AdmitAsync(HttpContext context, Endpoint? endpoint)
+    {
         var start = _time.GetTimestamp();
         var startTime = _time.GetUtcNow();
         var client = _rateLimiter.ClientKey(context.Connection.RemoteIpAddress);
@@ -127,14 +159,14 @@ internal sealed partial class WebSocketAuthMiddleware
         if (!limit.IsAllowed)
         {
             await RejectAsync(context, start, null, limit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: limit.RetryAfter);
-            return;
+            return null;
         }
 
         if (_requireSecureTransport && !context.Request.IsHttps)
         {
             Log.InsecureTransport(_logger, context.Request.Scheme);
             await RejectAsync(context, start, null, WebSocketAuthFailureReasons.InsecureTransport, StatusCodes.Status403Forbidden);
-            return;
+            return null;
         }
 
         var originHeader = context.Request.Headers.Origin;
@@ -151,19 +183,19 @@ internal sealed partial class WebSocketAuthMiddleware
                 break;
             case OriginCheck.Missing:
                 await RejectAsync(context, start, null, WebSocketAuthFailureReasons.OriginMissing, StatusCodes.Status403Forbidden);
-                return;
+                return null;
             case OriginCheck.Null:
                 await RejectAsync(context, start, null, WebSocketAuthFailureReasons.OriginNull, StatusCodes.Status403Forbidden);
-                return;
+                return null;
             case OriginCheck.Multiple:
                 await RejectAsync(context, start, null, WebSocketAuthFailureReasons.MultipleOrigins, StatusCodes.Status400BadRequest);
-                return;
+                return null;
             case OriginCheck.Malformed:
                 await RejectAsync(context, start, null, WebSocketAuthFailureReasons.OriginMalformed, StatusCodes.Status403Forbidden);
-                return;
+                return null;
             default:
                 await RejectAsync(context, start, null, WebSocketAuthFailureReasons.OriginNotAllowed, StatusCodes.Status403Forbidden);
-                return;
+                return null;
         }
 
         var handshake = new WebSocketAuthenticateContext(context, originStatus, origin);
@@ -179,21 +211,21 @@ internal sealed partial class WebSocketAuthMiddleware
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 Log.RequestAborted(_logger, authenticator.Method);
-                return;
+                return null;
             }
             catch (Exception ex)
             {
                 // Only the type: exception messages from token libraries can carry the credential.
                 Log.AuthenticatorThrew(_logger, authenticator.Method, ex.GetType().FullName);
                 await RejectAsync(context, start, authenticator.Method, WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
-                return;
+                return null;
             }
 
             if (result is null)
             {
                 Log.AuthenticatorReturnedNull(_logger, authenticator.Method);
                 await RejectAsync(context, start, authenticator.Method, WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
-                return;
+                return null;
             }
 
             if (result.Failed)
@@ -204,7 +236,7 @@ internal sealed partial class WebSocketAuthMiddleware
                 }
 
                 await RejectAsync(context, start, authenticator.Method, result.FailureReason, result.StatusCode, new Closable(endpoint, handshake));
-                return;
+                return null;
             }
 
             if (result.Succeeded)
@@ -219,7 +251,7 @@ internal sealed partial class WebSocketAuthMiddleware
             if (_firstMessage is not null)
             {
                 await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
-                return;
+                return null;
             }
 
             // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials".
@@ -227,7 +259,7 @@ internal sealed partial class WebSocketAuthMiddleware
                 ? WebSocketAuthFailureReasons.BasicNotSupported
                 : WebSocketAuthFailureReasons.NoCredentials;
             await RejectAsync(context, start, null, reason, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
-            return;
+            return null;
         }
 
         // A token offered in Sec-WebSocket-Protocol is hidden from endpoint code even when another method decided.
@@ -243,7 +275,7 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             // Cookies ride along on any request the browser makes: without a listed Origin, nothing says this one is ours.
             await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.OriginRequired, StatusCodes.Status403Forbidden);
-            return;
+            return null;
         }
 
         var principal = result.Principal;
@@ -251,14 +283,14 @@ internal sealed partial class WebSocketAuthMiddleware
         if (!userLimit.IsAllowed)
         {
             await RejectAsync(context, start, winner.Method, userLimit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: userLimit.RetryAfter);
-            return;
+            return null;
         }
 
         var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
         if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
         {
             await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Forbidden, StatusCodes.Status403Forbidden, new Closable(endpoint, handshake));
-            return;
+            return null;
         }
 
         var authenticated = new WebSocketAuthenticatedContext(context, winner.Method, principal, result.ExpiresAt);
@@ -266,7 +298,7 @@ internal sealed partial class WebSocketAuthMiddleware
         if (authenticated.IsRejected)
         {
             await RejectAsync(context, start, winner.Method, authenticated.RejectionReason, authenticated.RejectionStatusCode, new Closable(endpoint, handshake));
-            return;
+            return null;
         }
 
         var feature = new WebSocketAuthFeature(authenticated.Principal, winner.Method, authenticated.ExpiresAt, origin);
@@ -274,38 +306,28 @@ internal sealed partial class WebSocketAuthMiddleware
         context.User = authenticated.Principal;
         ApplyHiddenProtocols(context, handshake);
 
-        SessionWebSocket? session = null;
+        var admission = new Admission(winner.Method, start);
         if (context.Features.Get<IHttpWebSocketFeature>() is { } webSocketFeature)
         {
-            Func<WebSocket, WebSocket>? onAccepted = null;
-            if (_sessions.IsNeeded(feature.ExpiresAt))
-            {
-                var authorize = Authorizer(context, requirements);
-                onAccepted = socket => (WebSocket?)(session = _sessions.Start(socket, context, feature, startTime, authorize)) ?? socket;
-            }
-
+            var onAccepted = _sessions.IsNeeded(feature.ExpiresAt)
+                ? StartsSession(admission, context, feature, startTime, Authorizer(context, requirements))
+                : null;
             context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, onAccepted));
         }
 
         _metrics.Authenticated(winner.Method, start, _time);
         Log.Authenticated(_logger, winner.Method, context.TraceIdentifier);
-        try
-        {
-            await _next(context);
-        }
-        catch (WebSocketUpgradeRefusedException ex) when (!context.Response.HasStarted)
-        {
-            Log.UpgradeRefused(_logger, ex.InnerException?.GetType().FullName, context.TraceIdentifier);
-            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.UpgradeRefused, StatusCodes.Status503ServiceUnavailable, retryAfter: UpgradeRetryAfter);
-        }
-        finally
-        {
-            if (session is not null)
-            {
-                await session.EndAsync();
-            }
-        }
+        return admission;
     }
+
+    /// <summary>What the accept wrapper runs on the accepted socket: wraps it in a session, recorded for GuardAsync to end.</summary>
+    private Func<WebSocket, WebSocket> StartsSession(
+        Admission admission,
+        HttpContext context,
+        WebSocketAuthFeature feature,
+        DateTimeOffset startTime,
+        Func<ClaimsPrincipal, Task<bool>>? authorize)
+        => socket => (WebSocket?)(admission.Session = _sessions.Start(socket, context, feature, startTime, authorize)) ?? socket;
 
     private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
@@ -381,6 +403,17 @@ internal sealed partial class WebSocketAuthMiddleware
         => _options.EventsType is { } type
             ? (WebSocketAuthEvents)context.RequestServices.GetRequiredService(type)
             : _options.Events;
+
+    /// <summary>An admitted handshake: what GuardAsync needs while the endpoint runs.</summary>
+    private sealed class Admission(string method, long start)
+    {
+        public string Method { get; } = method;
+
+        public long Start { get; } = start;
+
+        /// <summary>Set when the endpoint accepts the socket and the credential needs a session.</summary>
+        public SessionWebSocket? Session { get; set; }
+    }
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
 

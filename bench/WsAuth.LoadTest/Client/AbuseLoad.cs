@@ -22,8 +22,19 @@ internal static class AbuseLoad
         CancellationToken cancellationToken)
     {
         var baseline = await HandshakeLoad.RunAsync(server, legitimate, concurrency, warmup, measure, cancellationToken);
-        using var attackers = await IdleConnections.OpenAsync(server, unauthenticated, idleSockets, 64, cancellationToken);
+        using var attackers = await IdleConnections.OpenAsync(server, unauthenticated, idleSockets, 64, cancellationToken, AttackerAddresses(idleSockets));
         var underAbuse = await HandshakeLoad.RunAsync(server, legitimate, concurrency, warmup, measure, cancellationToken);
         return (baseline, underAbuse, attackers.Sockets.Count);
     }
+
+    /// <summary>
+    /// The attackers come from 127.0.0.2 upwards, <see cref="SocketsPerAttackerAddress"/> per address (WsAuth's default
+    /// per-address cap on waiting sockets), so that the per-address cap admits them all and only the global cap counts;
+    /// the legitimate clients stay on 127.0.0.1.
+    /// </summary>
+    public static IReadOnlyList<IPAddress> AttackerAddresses(int idleSockets)
+        => [.. Enumerable.Range(0, Math.Clamp((idleSockets + SocketsPerAttackerAddress - 1) / SocketsPerAttackerAddress, 1, 250))
+            .Select(i => new IPAddress([127, 0, 0, (byte)(2 + i)]))];
+
+    public const int SocketsPerAttackerAddress = 20;
 }

@@ -14,6 +14,8 @@ internal static class HandshakeLoad
 {
     public static async Task<LoadSample> RunAsync(IPEndPoint server, HandshakeClient client, int concurrency, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken, Func<CpuTimes>? serverCpu = null)
     {
+        // Single-use credentials (tickets) are fetched here, before the window opens: not part of what is measured.
+        await client.PrepareLoadAsync(warmup + measure, concurrency, cancellationToken);
         var window = new LoadWindow(warmup, measure);
         var cpu = serverCpu is null ? null : window.MeasureCpuAsync(serverCpu, cancellationToken);
         var workers = new Task<WorkerStats>[concurrency];
@@ -74,8 +76,9 @@ internal static class HandshakeLoad
         var socket = RawWebSocket.NewSocket();
         try
         {
+            var request = await client.GetRequestAsync(cancellationToken);
             var start = Stopwatch.GetTimestamp();
-            var response = await RawWebSocket.HandshakeAsync(socket, server, await client.GetRequestAsync(cancellationToken), buffer, cancellationToken);
+            var response = await RawWebSocket.HandshakeAsync(socket, server, request, buffer, cancellationToken);
             if (response.Status != 101)
             {
                 RawWebSocket.Abort(socket);
@@ -103,7 +106,7 @@ internal static class HandshakeLoad
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            // Raised by a scenario's per-iteration request (fetching a ticket).
+            // Raised when a worker has to fetch a ticket itself (the pool ran dry).
             RawWebSocket.Abort(socket);
             return ("prepare-" + ex.GetType().Name, 0);
         }

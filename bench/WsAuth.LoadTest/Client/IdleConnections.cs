@@ -19,7 +19,12 @@ internal sealed class IdleConnections : IDisposable
 
     public long Failed => Failures.Values.Sum();
 
-    public static async Task<IdleConnections> OpenAsync(IPEndPoint server, HandshakeClient client, int count, int parallelism, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens <paramref name="count"/> connections. With <paramref name="sourceAddresses"/>, connection <c>i</c> is bound to
+    /// <c>sourceAddresses[i % n]</c> (loopback aliases such as 127.0.0.2: Linux routes all of 127.0.0.0/8 to lo), so that
+    /// the server sees that many clients.
+    /// </summary>
+    public static async Task<IdleConnections> OpenAsync(IPEndPoint server, HandshakeClient client, int count, int parallelism, CancellationToken cancellationToken, IReadOnlyList<IPAddress>? sourceAddresses = null)
     {
         var sockets = new List<Socket>(count);
         var failures = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -27,12 +32,18 @@ internal sealed class IdleConnections : IDisposable
         var workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
         {
             var buffer = new byte[16 * 1024];
-            while (Interlocked.Increment(ref next) < count)
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < count)
             {
                 var socket = RawWebSocket.NewSocket();
                 string? failure = null;
                 try
                 {
+                    if (sourceAddresses is { Count: > 0 })
+                    {
+                        socket.Bind(new IPEndPoint(sourceAddresses[index % sourceAddresses.Count], 0));
+                    }
+
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     timeout.CancelAfter(LoadWindow.OperationTimeout);
                     var response = await RawWebSocket.HandshakeAsync(socket, server, await client.GetRequestAsync(timeout.Token), buffer, timeout.Token);

@@ -40,21 +40,31 @@ internal static class RawWebSocket
         return Encoding.ASCII.GetBytes(text.Append("\r\n").ToString());
     }
 
-    /// <summary>A masked text frame carrying <paramref name="payload"/> (at most 125 bytes).</summary>
+    /// <summary>A masked text frame carrying <paramref name="payload"/> (at most 65,535 bytes).</summary>
     public static byte[] TextFrame(ReadOnlySpan<byte> payload)
     {
-        if (payload.Length > 125)
+        if (payload.Length > ushort.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(payload), "Only short frames are supported.");
+            throw new ArgumentOutOfRangeException(nameof(payload), "Only frames with a 7- or 16-bit length are supported.");
         }
 
-        var frame = new byte[6 + payload.Length];
+        var header = payload.Length <= 125 ? 2 : 4;
+        var frame = new byte[header + 4 + payload.Length];
         frame[0] = 0x81;
-        frame[1] = (byte)(0x80 | payload.Length);
-        MaskKey.CopyTo(frame, 2);
+        if (header == 2)
+        {
+            frame[1] = (byte)(0x80 | payload.Length);
+        }
+        else
+        {
+            frame[1] = 0x80 | 126;
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(2), (ushort)payload.Length);
+        }
+
+        MaskKey.CopyTo(frame, header);
         for (var i = 0; i < payload.Length; i++)
         {
-            frame[6 + i] = (byte)(payload[i] ^ MaskKey[i % 4]);
+            frame[header + 4 + i] = (byte)(payload[i] ^ MaskKey[i % 4]);
         }
 
         return frame;

@@ -40,7 +40,7 @@ internal static class ChartWriter
             File.WriteAllText(dataPath, data.ToString());
             var title = $"WsAuth handshakes{(report.Preliminary ? " (PRELIMINARY: measured on a busy machine)" : string.Empty)} - {report.Machine.Cores} cores shared by client and servers, {report.StartedAtUtc[..10]}";
             var script = $$"""
-                set terminal pngcairo size 1800,640 enhanced font "DejaVu Sans,11"
+                set terminal pngcairo size 2100,680 enhanced font "DejaVu Sans,11"
                 set output '{{Escape(Path.GetFullPath(pngPath))}}'
                 set datafile separator "\t"
                 set datafile missing "NaN"
@@ -117,6 +117,7 @@ internal static class ChartWriter
         "bare" => "bare Kestrel",
         "bare-control" => "bare Kestrel again (noise)",
         "origin" => "WsAuth Origin only",
+        "origin-limiter" => "WsAuth Origin + limiter",
         "aspnet-cookie" => "ASP.NET cookie, no WsAuth",
         "node" => "Node ws+jsonwebtoken",
         _ => "WsAuth " + id,

@@ -47,17 +47,18 @@ internal static class Targets
             });
         }
 
-        var echo = report.Echo.FirstOrDefault(r => r.WsAuth);
+        // The target is for a real session: expiry and refresh handling on (the JWT session); else any WsAuth row.
+        var echo = report.Echo.FirstOrDefault(r => r.Id == JwtQueryScenario.ScenarioId) ?? report.Echo.FirstOrDefault(r => r.WsAuth);
         report.Targets.Add(new TargetCheck
         {
-            Name = "Per-message overhead (echo messages/s, WsAuth session vs bare)",
+            Name = $"Per-message overhead (echo messages/s, {echo?.Title ?? "WsAuth session"} vs bare)",
             Wanted = $"<= {MaxPerMessageOverhead:P0}",
             Measured = echo?.PerSecondRatio is { } e ? (1 - e).ToString("P1", CultureInfo.InvariantCulture) : "not measured",
             Met = echo?.PerSecondRatio is { } echoRatio ? 1 - echoRatio <= MaxPerMessageOverhead : null,
             Note = Noise(echo?.PerSecondRatio, 1 - MaxPerMessageOverhead),
         });
 
-        foreach (var row in report.Memory.Where(r => r.Id is OriginOnlyScenario.ScenarioId or CookieScenario.ScenarioId))
+        foreach (var row in report.Memory.Where(r => r.Id is OriginOnlyScenario.ScenarioId or JwtQueryScenario.ScenarioId or CookieScenario.ScenarioId))
         {
             report.Targets.Add(new TargetCheck
             {
@@ -85,8 +86,8 @@ internal static class Targets
             Measured = report.Abuse.Status == "measured"
                 ? string.Create(CultureInfo.InvariantCulture, $"success {report.Abuse.UnderAbuseSuccessRate:P1} (alone {report.Abuse.BaselineSuccessRate:P1}), p99 {report.Abuse.UnderAbuseP99Ms:0.00} ms (alone {report.Abuse.BaselineP99Ms:0.00} ms)")
                 : report.Abuse.Status,
-            Met = report.Abuse.Status == "measured" && report.Abuse.Scenario == "first-message"
-                ? report.Abuse.UnderAbuseSuccessRate >= report.Abuse.BaselineSuccessRate
+            Met = report.Abuse.Status == "measured" && report.Abuse.Scenario == FirstMessageScenario.ScenarioId
+                ? report.Abuse.UnderAbuseSuccessRate >= report.Abuse.BaselineSuccessRate && report.Abuse.IdleOpened >= report.Abuse.IdleSockets
                 : null,
         });
     }

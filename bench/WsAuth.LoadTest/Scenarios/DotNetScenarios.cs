@@ -149,13 +149,16 @@ internal static class BenchCookies
 
     /// <summary>Logs in once and returns a client that sends the authentication cookie on every handshake.</summary>
     public static async ValueTask<HandshakeClient> LogInAsync(ServerProcess server, CancellationToken cancellationToken)
+        => HandshakeClient.Create(server, "/ws", new KeyValuePair<string, string>("Cookie", await GetCookieAsync(server, cancellationToken)));
+
+    /// <summary>Logs in once and returns the <c>Cookie</c> header value (<c>name=value</c>).</summary>
+    public static async ValueTask<string> GetCookieAsync(ServerProcess server, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = server.BaseUri };
         using var response = await http.PostAsync(new Uri("/login", UriKind.Relative), null, cancellationToken);
         response.EnsureSuccessStatusCode();
-        var cookie = GetCookie(response.Headers, CookieName)
+        return GetCookie(response.Headers, CookieName)
             ?? throw new InvalidOperationException("POST /login did not set the authentication cookie.");
-        return HandshakeClient.Create(server, "/ws", new KeyValuePair<string, string>("Cookie", cookie));
     }
 
     private static string? GetCookie(HttpResponseHeaders headers, string name)
@@ -187,5 +190,23 @@ internal static class BenchWsAuth
 
         // Plain ws:// on loopback: TLS would measure the TLS stack, not WsAuth. Real deployments keep the default.
         options.RequireSecureTransport = false;
+
+        // One load client on one address makes thousands of handshakes a second: the default limits (300 per address
+        // and 60 per user a minute) would answer 429 to nearly all of them. Every row but `origin-limiter` turns the
+        // limiter off, so that it measures the method; `origin-limiter` shows what the limiter itself costs.
+        options.RateLimiting.Enabled = false;
+    }
+
+    /// <summary>
+    /// The handshake limiter on, as it is by default, with permits no load client reaches: every handshake takes a
+    /// permit from its address's and its user's sliding windows (and nothing is rejected), so only the bookkeeping is
+    /// measured.
+    /// </summary>
+    public static void ConfigureWithLimiter(WebSocketAuthOptions options)
+    {
+        Configure(options);
+        options.RateLimiting.Enabled = true;
+        options.RateLimiting.PermitsPerClient = 100_000_000;
+        options.RateLimiting.PermitsPerUser = 100_000_000;
     }
 }

@@ -55,21 +55,21 @@ internal abstract class Scenario
 }
 
 /// <summary>What the load client sends for one handshake, and what it does after the 101 before counting it done.</summary>
-internal sealed class HandshakeClient
+internal sealed record HandshakeClient
 {
     /// <summary>The Origin every client sends; every WsAuth server (and the Node peer) allows exactly this one.</summary>
     public const string Origin = "https://app.bench.example";
 
     private HandshakeClient(byte[] request) => Request = request;
 
-    /// <summary>The request bytes, the same for every iteration.</summary>
+    /// <summary>The request bytes, the same for every iteration (unless <see cref="Tickets"/> is set).</summary>
     public byte[] Request { get; }
 
     /// <summary>
-    /// For credentials that are used once (tickets): builds each iteration's request, for example after fetching a
-    /// ticket, as a real client does. Its time counts in the handshake latency. Called concurrently.
+    /// For single-use credentials (tickets): each iteration's request comes from this pool, filled before each load
+    /// (<see cref="PrepareLoadAsync"/>), so that issuing is not part of the handshake measured.
     /// </summary>
-    public Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? NextRequestAsync { get; init; }
+    public TicketPool? Tickets { get; init; }
 
     /// <summary>
     /// For methods that authenticate after the upgrade (first message): runs after the 101 and returns whether the
@@ -79,8 +79,19 @@ internal sealed class HandshakeClient
     public Func<Socket, Memory<byte>, HandshakeResponse, CancellationToken, ValueTask<bool>>? AfterUpgrade { get; init; }
 
     public static HandshakeClient Create(ServerProcess server, string pathAndQuery, params KeyValuePair<string, string>[] extraHeaders)
-        => new(RawWebSocket.BuildHandshake(server.EndPoint, pathAndQuery, [new("Origin", Origin), .. extraHeaders]));
+        => new(BuildRequest(server, pathAndQuery, extraHeaders));
+
+    /// <summary>A client whose every handshake redeems a fresh ticket from <paramref name="tickets"/>.</summary>
+    public static HandshakeClient WithTickets(TicketPool tickets) => new([]) { Tickets = tickets };
+
+    /// <summary>A handshake request to <paramref name="pathAndQuery"/> with the allowed Origin.</summary>
+    public static byte[] BuildRequest(ServerProcess server, string pathAndQuery, params KeyValuePair<string, string>[] extraHeaders)
+        => RawWebSocket.BuildHandshake(server.EndPoint, pathAndQuery, [new("Origin", Origin), .. extraHeaders]);
+
+    /// <summary>Before a load of <paramref name="duration"/>: fills the ticket pool, if any. Not timed.</summary>
+    public Task PrepareLoadAsync(TimeSpan duration, int concurrency, CancellationToken cancellationToken)
+        => Tickets is { } tickets ? tickets.FillAsync(duration, concurrency, cancellationToken) : Task.CompletedTask;
 
     public ValueTask<ReadOnlyMemory<byte>> GetRequestAsync(CancellationToken cancellationToken)
-        => NextRequestAsync is { } next ? next(cancellationToken) : ValueTask.FromResult<ReadOnlyMemory<byte>>(Request);
+        => Tickets is { } tickets ? tickets.NextAsync(cancellationToken) : ValueTask.FromResult<ReadOnlyMemory<byte>>(Request);
 }
