@@ -92,14 +92,7 @@ public class TicketTests
         await using var app = await TicketTestApp.StartAsync(auth: o => o.RateLimiting.Enabled = false);
         var ticket = await TicketTestApp.IssueAsync(app);
 
-        using var start = new ManualResetEventSlim();
-        var attempts = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
-        {
-            start.Wait();
-            return await TicketTestApp.RedeemAsync(app, ticket);
-        })).ToArray();
-        start.Set();
-        var responses = await Task.WhenAll(attempts);
+        var responses = await TicketTestApp.RedeemConcurrentlyAsync(Enumerable.Repeat(app, 50), ticket);
 
         Assert.Single(responses, r => r.Status == HttpStatusCode.SwitchingProtocols);
         Assert.Equal(49, responses.Count(r => r.Status == HttpStatusCode.Unauthorized && r.Body == WebSocketAuthFailureReasons.TicketInvalid));
@@ -112,14 +105,9 @@ public class TicketTests
         // Arrange
         var clock = new TestTimeProvider();
         await using var app = await TicketTestApp.StartAsync(tickets: o => o.Lifetime = TimeSpan.FromSeconds(10), services: s => s.AddSingleton<TimeProvider>(clock));
-        var late = await TicketTestApp.IssueAsync(app);
-        var onTime = await TicketTestApp.IssueAsync(app);
 
         // Act
-        clock.Advance(TimeSpan.FromSeconds(9));
-        var beforeExpiry = await TicketTestApp.RedeemAsync(app, onTime);
-        clock.Advance(TimeSpan.FromSeconds(1));
-        var atExpiry = await TicketTestApp.RedeemAsync(app, late);
+        var (beforeExpiry, atExpiry) = await TicketTestApp.RedeemAroundExpiryAsync(app, clock);
 
         // Assert
         Assert.Equal(HttpStatusCode.SwitchingProtocols, beforeExpiry.Status);

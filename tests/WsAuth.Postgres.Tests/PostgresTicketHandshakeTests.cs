@@ -34,7 +34,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
         await using var app = await PostgresTicketApp.StartAsync(NewTableName());
         var ticket = await TicketTestApp.IssueAsync(app);
 
-        var responses = await RedeemConcurrentlyAsync(Enumerable.Repeat(app, 50), ticket);
+        var responses = await TicketTestApp.RedeemConcurrentlyAsync(Enumerable.Repeat(app, 50), ticket);
 
         Assert.Single(responses, r => r.Status == HttpStatusCode.SwitchingProtocols);
         Assert.Equal(49, responses.Count(r => r.Status == HttpStatusCode.Unauthorized && r.Body == WebSocketAuthFailureReasons.TicketInvalid));
@@ -73,7 +73,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
         await using var b = await PostgresTicketApp.StartAsync(table);
         var ticket = await TicketTestApp.IssueAsync(a);
 
-        var responses = await RedeemConcurrentlyAsync(Enumerable.Range(0, 50).Select(i => i % 2 == 0 ? a : b), ticket);
+        var responses = await TicketTestApp.RedeemConcurrentlyAsync(Enumerable.Range(0, 50).Select(i => i % 2 == 0 ? a : b), ticket);
 
         Assert.Single(responses, r => r.Status == HttpStatusCode.SwitchingProtocols);
         Assert.Equal(1, a.EndpointInvocations + b.EndpointInvocations);
@@ -85,13 +85,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
     {
         var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await PostgresTicketApp.StartAsync(NewTableName(), clock: clock, tickets: o => o.Lifetime = TimeSpan.FromSeconds(10));
-        var late = await TicketTestApp.IssueAsync(app);
-        var onTime = await TicketTestApp.IssueAsync(app);
-
-        clock.Advance(TimeSpan.FromSeconds(9));
-        var beforeExpiry = await TicketTestApp.RedeemAsync(app, onTime);
-        clock.Advance(TimeSpan.FromSeconds(1));
-        var atExpiry = await TicketTestApp.RedeemAsync(app, late);
+        var (beforeExpiry, atExpiry) = await TicketTestApp.RedeemAroundExpiryAsync(app, clock);
 
         Assert.Equal(HttpStatusCode.SwitchingProtocols, beforeExpiry.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, atExpiry.Status);
@@ -111,17 +105,5 @@ public class PostgresTicketHandshakeTests : PostgresTest
 
         Assert.Equal(WebSocketAuthFailureReasons.TicketOriginMismatch, otherOrigin.Body);
         Assert.Equal(WebSocketAuthFailureReasons.TicketPathMismatch, otherPath.Body);
-    }
-
-    internal static async Task<RawResponse[]> RedeemConcurrentlyAsync(IEnumerable<KestrelTestApp> targets, string ticket)
-    {
-        using var start = new ManualResetEventSlim();
-        var attempts = targets.Select(app => Task.Run(async () =>
-        {
-            start.Wait();
-            return await TicketTestApp.RedeemAsync(app, ticket);
-        })).ToArray();
-        start.Set();
-        return await Task.WhenAll(attempts);
     }
 }

@@ -141,6 +141,34 @@ public static class TicketTestApp
     }
 
     /// <summary>A raw handshake to <paramref name="path"/> with <c>?ticket=</c> and an Origin.</summary>
+    /// <summary>Redeems one ticket from every target at once (all released together): the single-use race.</summary>
+    public static async Task<RawResponse[]> RedeemConcurrentlyAsync(IEnumerable<KestrelTestApp> targets, string ticket)
+    {
+        using var start = new ManualResetEventSlim();
+        var attempts = targets.Select(app => Task.Run(async () =>
+        {
+            start.Wait();
+            return await RedeemAsync(app, ticket);
+        })).ToArray();
+        start.Set();
+        return await Task.WhenAll(attempts);
+    }
+
+    /// <summary>
+    /// Issues two tickets on an app whose ticket lifetime is 10 s, then redeems one 1 s before the end and the other at
+    /// the end, moving <paramref name="clock"/>. Expected: 101, then 401 ticket_expired.
+    /// </summary>
+    public static async Task<(RawResponse BeforeExpiry, RawResponse AtExpiry)> RedeemAroundExpiryAsync(KestrelTestApp app, TestTimeProvider clock)
+    {
+        var late = await IssueAsync(app);
+        var onTime = await IssueAsync(app);
+        clock.Advance(TimeSpan.FromSeconds(9));
+        var beforeExpiry = await RedeemAsync(app, onTime);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var atExpiry = await RedeemAsync(app, late);
+        return (beforeExpiry, atExpiry);
+    }
+
     public static Task<RawResponse> RedeemAsync(KestrelTestApp app, string ticket, string? origin = AllowedOrigin, string path = "/ws", params (string Name, string Value)[] headers)
     {
         var all = new List<(string, string)>(headers);
