@@ -23,19 +23,10 @@ internal sealed class WebSocketAuthConfigureOptions(IServiceProvider services) :
             }
         }
 
-        BindBoolean(section, nameof(WebSocketAuthOptions.AllowAnyOrigin), v => options.AllowAnyOrigin = v);
-        BindBoolean(section, nameof(WebSocketAuthOptions.AllowNullOrigin), v => options.AllowNullOrigin = v);
-        BindBoolean(section, nameof(WebSocketAuthOptions.RequireSecureTransport), v => options.RequireSecureTransport = v);
-        if (section[nameof(WebSocketAuthOptions.MissingOrigin)] is { } missing)
-        {
-            options.MissingOrigin = Enum.TryParse<MissingOriginPolicy>(missing, ignoreCase: true, out var policy) && Enum.IsDefined(policy)
-                ? policy
-                : throw new OptionsValidationException(
-                    nameof(WebSocketAuthOptions),
-                    typeof(WebSocketAuthOptions),
-                    [$"WsAuth:MissingOrigin must be one of {string.Join(", ", Enum.GetNames<MissingOriginPolicy>())}."]);
-        }
-
+        ConfigurationValues.Bind<WebSocketAuthOptions>(section, nameof(WebSocketAuthOptions.AllowAnyOrigin), (bool v) => options.AllowAnyOrigin = v);
+        ConfigurationValues.Bind<WebSocketAuthOptions>(section, nameof(WebSocketAuthOptions.AllowNullOrigin), (bool v) => options.AllowNullOrigin = v);
+        ConfigurationValues.Bind<WebSocketAuthOptions>(section, nameof(WebSocketAuthOptions.RequireSecureTransport), (bool v) => options.RequireSecureTransport = v);
+        ConfigurationValues.BindEnum<WebSocketAuthOptions, MissingOriginPolicy>(section, nameof(WebSocketAuthOptions.MissingOrigin), v => options.MissingOrigin = v);
         ConfigurationValues.BindEnum<WebSocketAuthOptions, WebSocketRejectionMode>(section, nameof(WebSocketAuthOptions.RejectionMode), v => options.RejectionMode = v);
         ConfigurationValues.Bind<WebSocketAuthOptions>(section, nameof(WebSocketAuthOptions.CloseWithPolicyViolation), (bool v) => options.CloseWithPolicyViolation = v);
 
@@ -59,21 +50,4 @@ internal sealed class WebSocketAuthConfigureOptions(IServiceProvider services) :
         ConfigurationValues.Bind<WebSocketAuthOptions>(limits, nameof(r.ClientIPv6PrefixLength), (int v) => r.ClientIPv6PrefixLength = v);
     }
 
-    private static void BindBoolean(IConfigurationSection section, string key, Action<bool> set)
-    {
-        if (section[key] is not { } raw)
-        {
-            return;
-        }
-
-        if (!bool.TryParse(raw, out var value))
-        {
-            throw new OptionsValidationException(
-                nameof(WebSocketAuthOptions),
-                typeof(WebSocketAuthOptions),
-                [$"WsAuth:{key} must be true or false."]);
-        }
-
-        set(value);
-    }
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WsAuth.Internal;
 
 namespace WsAuth.Tickets;
 
@@ -18,41 +18,11 @@ internal sealed class WebSocketTicketConfigureOptions(IServiceProvider services)
             return;
         }
 
-        if (section[nameof(WebSocketTicketOptions.Lifetime)] is { } lifetime)
-        {
-            options.Lifetime = TimeSpan.TryParse(lifetime, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw Invalid(nameof(WebSocketTicketOptions.Lifetime), "a duration such as 00:00:30");
-        }
-
-        if (section[nameof(WebSocketTicketOptions.QueryParameter)] is { } queryParameter)
-        {
-            options.QueryParameter = queryParameter;
-        }
-
-        if (section[nameof(WebSocketTicketOptions.SubprotocolPrefix)] is { } prefix)
-        {
-            options.SubprotocolPrefix = prefix.Length == 0 ? null : prefix;
-        }
-
-        BindBoolean(section, nameof(WebSocketTicketOptions.BindToOrigin), v => options.BindToOrigin = v);
-        BindBoolean(section, nameof(WebSocketTicketOptions.BindToClientIp), v => options.BindToClientIp = v);
-        if (section[nameof(WebSocketTicketOptions.MemoryStoreCapacity)] is { } capacity)
-        {
-            options.MemoryStoreCapacity = int.TryParse(capacity, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw Invalid(nameof(WebSocketTicketOptions.MemoryStoreCapacity), "a whole number such as 100000");
-        }
+        ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.Lifetime), v => options.Lifetime = v);
+        ConfigurationValues.String(section, nameof(WebSocketTicketOptions.QueryParameter), v => options.QueryParameter = v);
+        ConfigurationValues.String(section, nameof(WebSocketTicketOptions.SubprotocolPrefix), v => options.SubprotocolPrefix = v.Length == 0 ? null : v);
+        ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.BindToOrigin), v => options.BindToOrigin = v);
+        ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.BindToClientIp), v => options.BindToClientIp = v);
+        ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.MemoryStoreCapacity), v => options.MemoryStoreCapacity = v);
     }
-
-    private static void BindBoolean(IConfigurationSection section, string key, Action<bool> set)
-    {
-        if (section[key] is { } raw)
-        {
-            set(bool.TryParse(raw, out var value) ? value : throw Invalid(key, "true or false"));
-        }
-    }
-
-    private static OptionsValidationException Invalid(string key, string expected)
-        => new(nameof(WebSocketTicketOptions), typeof(WebSocketTicketOptions), [$"{SectionName}:{key} must be {expected}."]);
 }
