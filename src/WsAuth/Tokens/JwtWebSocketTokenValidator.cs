@@ -10,7 +10,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace WsAuth.Internal;
 
 /// <summary>
-/// WsAuth's default <see cref="IWebSocketTokenValidator"/>: signed JWTs on IdentityModel 6.8.0, behind
+/// WsAuth's default <see cref="IWebSocketTokenValidator"/>: signed JWTs on IdentityModel 8, behind
 /// <see cref="JwtPrecheck"/> (shape, size, algorithm, no JWE) and with WsAuth's own lifetime rule (required <c>exp</c>,
 /// small clock skew, the injected clock).
 /// </summary>
@@ -111,28 +111,43 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
     public ValueTask<WebSocketAuthenticateResult> ValidateAsync(string token, HttpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return ValueTask.FromResult(Validate(token));
+        return ValidateAsync(token);
     }
 
-    internal WebSocketAuthenticateResult Validate(string token)
+    internal ValueTask<WebSocketAuthenticateResult> ValidateAsync(string token)
     {
+        // Refused here, IdentityModel never sees the token: this path stays synchronous and allocation-free.
         var reason = JwtPrecheck.Check(token, _maxTokenSize, _algorithms, _validTypes);
         if (reason is not null)
         {
             Log.Rejected(_logger, reason, null);
-            return WebSocketAuthenticateResult.Fail(reason);
+            return ValueTask.FromResult(WebSocketAuthenticateResult.Fail(reason));
         }
 
-        TokenValidationResult result;
+        var validation = ValidateWithLibraryAsync(token);
+        return validation.IsCompletedSuccessfully
+            ? ValueTask.FromResult(ToResult(validation.Result))
+            : AwaitResult(validation);
+
+        async ValueTask<WebSocketAuthenticateResult> AwaitResult(Task<TokenValidationResult> pending)
+            => ToResult(await pending.ConfigureAwait(false));
+    }
+
+    private Task<TokenValidationResult> ValidateWithLibraryAsync(string token)
+    {
         try
         {
-            result = _handler.ValidateToken(token, _parameters);
+            // IdentityModel 8 reports failures in the result; the catch is for anything thrown outside its own handling.
+            return _handler.ValidateTokenAsync(token, _parameters);
         }
         catch (Exception ex)
         {
-            result = new TokenValidationResult { IsValid = false, Exception = ex };
+            return Task.FromResult(new TokenValidationResult { IsValid = false, Exception = ex });
         }
+    }
 
+    private WebSocketAuthenticateResult ToResult(TokenValidationResult result)
+    {
         if (result.Exception is KeyResolverException resolverFailure)
         {
             Log.KeyResolverFailed(_logger, resolverFailure.InnerExceptionType);
@@ -142,7 +157,7 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
         if (!result.IsValid || result.ClaimsIdentity is not { IsAuthenticated: true } identity || result.SecurityToken is not JsonWebToken jwt)
         {
             // Only the exception's type is logged: with IdentityModelEventSource.ShowPII its message can contain the token.
-            reason = TokenFailureReasons.FromException(result.Exception);
+            var reason = TokenFailureReasons.FromException(result.Exception);
             Log.Rejected(_logger, reason, result.Exception?.GetType().Name);
             return WebSocketAuthenticateResult.Fail(reason);
         }
@@ -168,7 +183,7 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
     {
         // Messages are fixed text: nothing from the token goes into them.
-        // 6.8.0 passes DateTime.MinValue, not null, for a missing exp: look at the claim itself.
+        // A missing exp can arrive as DateTime.MinValue rather than null (6.x did so): look at the claim itself.
         if (expires is not { } exp || token is not JsonWebToken jwt || !jwt.TryGetPayloadValue<object>(JwtRegisteredClaimNames.Exp, out _))
         {
             throw new SecurityTokenNoExpirationException("The token has no exp claim.");

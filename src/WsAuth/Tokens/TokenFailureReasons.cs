@@ -21,11 +21,10 @@ internal static class TokenFailureReasons
         SecurityTokenDecryptionFailedException or SecurityTokenEncryptionKeyNotFoundException or SecurityTokenDecompressionFailedException
             => WebSocketAuthFailureReasons.EncryptedToken,
         SecurityTokenException => WebSocketAuthFailureReasons.InvalidToken,
-        // Claims of the wrong JSON type or range ("exp":"soon", "exp":1e400, "iss":[...]): 6.8.0 surfaces them as these,
-        // or as exceptions of its internalized Json.NET.
-        ArgumentException or FormatException or OverflowException or InvalidCastException => WebSocketAuthFailureReasons.MalformedToken,
-        { } e when e.GetType().Namespace?.StartsWith("Microsoft.IdentityModel.Json", StringComparison.Ordinal) == true
-            || e.GetType().Namespace?.StartsWith("Newtonsoft.Json", StringComparison.Ordinal) == true => WebSocketAuthFailureReasons.MalformedToken,
+        // Claims of the wrong JSON type or range ("exp":"soon", "exp":1e400, "iss":[...]): IdentityModel 8 surfaces them as
+        // SecurityTokenMalformedException (an ArgumentException) or as one of these.
+        ArgumentException or FormatException or OverflowException or InvalidCastException or System.Text.Json.JsonException
+            => WebSocketAuthFailureReasons.MalformedToken,
         _ => WebSocketAuthFailureReasons.InvalidToken,
     };
 }
