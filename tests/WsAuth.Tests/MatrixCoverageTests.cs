@@ -49,7 +49,7 @@ public partial class MatrixCoverageTests
     public void IdList_MatchesTheSharedMatrix_WhenItIsBesideTheRepository()
     {
         // CI checks out shared/ beside the repository; elsewhere (a plain clone) the copy in docs/ is all there is.
-        var shared = Path.Combine(PublicApiSnapshot.RepositoryRoot(), "..", "shared", "SECURITY-MATRIX.md");
+        var shared = Path.Combine(RepositoryPaths.Root(), "..", "shared", "SECURITY-MATRIX.md");
         if (!File.Exists(shared))
         {
             return;
@@ -62,7 +62,7 @@ public partial class MatrixCoverageTests
     [Fact]
     public void SecurityDoc_RowToTestTable_IsUpToDate()
     {
-        var path = Path.Combine(PublicApiSnapshot.RepositoryRoot(), "docs", "security.md");
+        var path = Path.Combine(RepositoryPaths.Root(), "docs", "security.md");
         var doc = File.ReadAllText(path).ReplaceLineEndings("\n");
         var start = doc.IndexOf(TableStart, StringComparison.Ordinal);
         var end = doc.IndexOf(TableEnd, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public partial class MatrixCoverageTests
     }
 
     private static List<string> MatrixIds()
-        => File.ReadAllLines(Path.Combine(PublicApiSnapshot.RepositoryRoot(), "docs", "security-matrix-ids.txt"))
+        => File.ReadAllLines(Path.Combine(RepositoryPaths.Root(), "docs", "security-matrix-ids.txt"))
             .Select(l => l.Trim())
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .ToList();
@@ -200,7 +200,7 @@ public partial class MatrixCoverageTests
             return typeof(MatrixCoverageTests).Assembly.Location;
         }
 
-        var path = Path.Combine(PublicApiSnapshot.RepositoryRoot(), "tests", assemblyName, "bin", configuration, framework, assemblyName + ".dll");
+        var path = Path.Combine(RepositoryPaths.Root(), "tests", assemblyName, "bin", configuration, framework, assemblyName + ".dll");
         Assert.True(File.Exists(path), $"{path} is missing: build the solution (WsAuth.Tests.csproj references it so that `dotnet test tests/WsAuth.Tests` builds it).");
         return path;
     }

@@ -18,6 +18,7 @@ public static class WebSocketAuthBuilderPostgresExtensions
     /// <param name="configure">Configures the store; it also binds from the <c>WsAuth:Postgres</c> configuration section.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter's type (connection string or data source), so no call is ambiguous; configure is optional in both from the first release.")]
     public static WebSocketAuthBuilder AddPostgresTicketStore(this WebSocketAuthBuilder builder, string connectionString, Action<PostgresTicketStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -37,6 +38,7 @@ public static class WebSocketAuthBuilderPostgresExtensions
     /// <param name="dataSource">The data source to use.</param>
     /// <param name="configure">Configures the store; it also binds from the <c>WsAuth:Postgres</c> configuration section.</param>
     /// <returns>The builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter's type (connection string or data source), so no call is ambiguous; configure is optional in both from the first release.")]
     public static WebSocketAuthBuilder AddPostgresTicketStore(this WebSocketAuthBuilder builder, NpgsqlDataSource dataSource, Action<PostgresTicketStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
