@@ -17,14 +17,14 @@ internal static class FirstMessageApp
 {
     public const string AllowedOrigin = HandshakeApp.AllowedOrigin;
 
-    public static async Task<(KestrelTestApp App, TestTimeProvider Time, TestTokenValidator Validator)> StartAsync(
+    public static async Task<(KestrelTestApp App, TimerCountingTimeProvider Time, TestTokenValidator Validator)> StartAsync(
         Action<WebSocketAuthOptions>? configure = null,
         Action<WebSocketFirstMessageOptions>? firstMessage = null,
         Action<WebApplication, KestrelTestApp>? map = null,
         Action<IServiceCollection>? services = null,
         IPAddress? address = null)
     {
-        var time = new TestTimeProvider();
+        var time = new TimerCountingTimeProvider();
         var validator = new TestTokenValidator();
         var app = await KestrelTestApp.StartAsync(
             builder =>

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using WsAuth.Testing;
@@ -82,9 +83,9 @@ public class JwtBearerInteropTests
     /// An app whose WsAuth forwards every token (bearer, subprotocol, first message, refresh) to JwtBearer. WsAuth's clock
     /// starts at the real time, which JwtBearer uses, and is moved by the test to reach a session's end.
     /// </summary>
-    private static async Task<(KestrelTestApp App, TestTimeProvider Time)> StartForwardingAsync(BearerEventsProbe probe)
+    private static async Task<(KestrelTestApp App, FakeTimeProvider Time)> StartForwardingAsync(BearerEventsProbe probe)
     {
-        var time = new TestTimeProvider(TimeProvider.System.GetUtcNow());
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var app = await KestrelTestApp.StartAsync(
             b =>
             {
@@ -104,9 +105,9 @@ public class JwtBearerInteropTests
     }
 
     /// <summary>An app with JwtBearer for its HTTP API and WsAuth's own JWT validator for its sockets, on the same keys.</summary>
-    private static async Task<(KestrelTestApp App, TestTimeProvider Time)> StartSideBySideAsync()
+    private static async Task<(KestrelTestApp App, FakeTimeProvider Time)> StartSideBySideAsync()
     {
-        var time = new TestTimeProvider(TimeProvider.System.GetUtcNow());
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var app = await KestrelTestApp.StartAsync(
             b =>
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 
 namespace WsAuth.FunctionalTests;
@@ -141,7 +142,7 @@ public class RateLimitTests
     [Trait("Matrix", "T4")]
     public async Task RepeatedRejectedCredentials_LockTheClientOut_UntilTheLockoutEnds()
     {
-        var time = new TestTimeProvider();
+        var time = new FakeTimeProvider();
         await using var app = await StartAsync(l => { l.LockoutThreshold = 3; l.LockoutDuration = TimeSpan.FromMinutes(2); }, time: time);
 
         var failures = new List<HttpStatusCode>();

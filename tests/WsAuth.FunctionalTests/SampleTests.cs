@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 
 namespace WsAuth.FunctionalTests;
@@ -12,7 +13,7 @@ namespace WsAuth.FunctionalTests;
 public sealed class SampleTests : IDisposable
 {
     private const string Origin = "http://localhost:5000"; // the sample's own default listening URL
-    private readonly TestTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly WebApplicationFactory<Program> _factory;
 
     public SampleTests()

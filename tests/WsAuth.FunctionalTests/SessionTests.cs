@@ -8,13 +8,14 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 
 namespace WsAuth.FunctionalTests;
 
 /// <summary>
 /// Session lifetime (SECURITY-MATRIX J10): a socket is closed with 4401 "expired" when its credential expires, unless
-/// refreshed in-band for the same subject; control messages never reach endpoint code. Time is a TestTimeProvider.
+/// refreshed in-band for the same subject; control messages never reach endpoint code. Time is a FakeTimeProvider.
 /// </summary>
 public class SessionTests
 {
@@ -237,7 +238,7 @@ public class SessionTests
     [Fact]
     public async Task CookieExpiry_FeedsTheSessionLifetime()
     {
-        var time = new TestTimeProvider();
+        var time = new FakeTimeProvider();
         await using var app = await KestrelTestApp.StartAsync(
             b =>
             {

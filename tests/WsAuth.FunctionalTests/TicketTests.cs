@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 
 namespace WsAuth.FunctionalTests;
@@ -48,7 +49,7 @@ public class TicketTests
     public async Task Ticket_CarriesTheUsersClaims_AndTheCredentialsExpiry()
     {
         // Arrange: the cookie expires in 2 hours on a controlled clock.
-        var clock = new TestTimeProvider();
+        var clock = new FakeTimeProvider();
         var expected = clock.GetUtcNow() + TimeSpan.FromHours(2);
         await using var app = await TicketTestApp.StartAsync(
             services: s =>
@@ -103,7 +104,7 @@ public class TicketTests
     public async Task Ticket_ExpiresAfterItsLifetime()
     {
         // Arrange
-        var clock = new TestTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var app = await TicketTestApp.StartAsync(tickets: o => o.Lifetime = TimeSpan.FromSeconds(10), services: s => s.AddSingleton<TimeProvider>(clock));
 
         // Act

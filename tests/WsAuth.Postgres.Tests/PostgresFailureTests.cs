@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using WsAuth.Testing;
 
@@ -178,7 +179,7 @@ public class PostgresFailureTests : PostgresTest
     public async Task DatabaseUnreachableAtStartup_AppStarts_AndTicketsWorkOnceItAnswers()
     {
         // Arrange: the proxy refuses connections from the start; the table does not exist yet.
-        var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (host, port) = PostgresTestDatabase.Server;
         await using var proxy = new LoopbackTcpProxy(host, port);
         proxy.Cut();
@@ -223,7 +224,7 @@ public class PostgresFailureTests : PostgresTest
     public async Task BackgroundCleanup_WhileTheDatabaseIsDown_NeverStopsTheHost_AndResumesAfterwards()
     {
         // Arrange: cleanup every minute on a clock the test moves; one long-expired row to clean.
-        var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var table = NewTableName();
         var (host, port) = PostgresTestDatabase.Server;
         await using var proxy = new LoopbackTcpProxy(host, port);
@@ -267,7 +268,7 @@ public class PostgresFailureTests : PostgresTest
     /// Moves the test clock a minute at a time until the background effect shows. One tick is not enough: the cleanup
     /// loop re-arms its timer only after a round ends, and a tick that arrives before that is lost under load.
     /// </summary>
-    private static Task AdvanceUntilAsync(TestTimeProvider clock, Func<Task<bool>> condition)
+    private static Task AdvanceUntilAsync(FakeTimeProvider clock, Func<Task<bool>> condition)
     {
         var polls = 0;
         return WaitForAsync(() =>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 
 namespace WsAuth.Postgres.Tests;
@@ -83,7 +84,7 @@ public class PostgresTicketHandshakeTests : PostgresTest
     [Trait("Matrix", "T1")]
     public async Task Ticket_ExpiresAfterItsLifetime()
     {
-        var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await PostgresTicketApp.StartAsync(NewTableName(), clock: clock, tickets: o => o.Lifetime = TimeSpan.FromSeconds(10));
         var (beforeExpiry, atExpiry) = await TicketTestApp.RedeemAroundExpiryAsync(app, clock);
 

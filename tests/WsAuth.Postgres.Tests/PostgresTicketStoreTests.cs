@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 using WsAuth.Tickets;
 
@@ -93,7 +94,7 @@ public class PostgresTicketStoreTests : PostgresTest
     [PostgresFact]
     public async Task Cleanup_DeletesRowsExpiredLongerThanTheGrace_AndKeepsTheRest()
     {
-        var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = await StoreHarness.StartAsync(NewTableName(), clock: clock);
         var now = clock.GetUtcNow();
         await harness.Store.TryStoreAsync("long-expired", [1], now - PostgresTicketStoreMaintenance.ExpiredRowGrace - TimeSpan.FromSeconds(1), default);
@@ -111,7 +112,7 @@ public class PostgresTicketStoreTests : PostgresTest
     public async Task Cleanup_RunsInTheBackgroundOnTheInterval()
     {
         // Arrange: one expired row, a cleanup every minute on a clock the test moves.
-        var clock = new TestTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var table = NewTableName();
         await using var harness = await StoreHarness.StartAsync(table, clock: clock, runBackground: true);
         await harness.Store.TryStoreAsync("expired", [1], clock.GetUtcNow() - TimeSpan.FromMinutes(5), default);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace WsAuth.Testing;
 
@@ -158,7 +159,7 @@ public static class TicketTestApp
     /// Issues two tickets on an app whose ticket lifetime is 10 s, then redeems one 1 s before the end and the other at
     /// the end, moving <paramref name="clock"/>. Expected: 101, then 401 ticket_expired.
     /// </summary>
-    public static async Task<(RawResponse BeforeExpiry, RawResponse AtExpiry)> RedeemAroundExpiryAsync(KestrelTestApp app, TestTimeProvider clock)
+    public static async Task<(RawResponse BeforeExpiry, RawResponse AtExpiry)> RedeemAroundExpiryAsync(KestrelTestApp app, FakeTimeProvider clock)
     {
         var late = await IssueAsync(app);
         var onTime = await IssueAsync(app);

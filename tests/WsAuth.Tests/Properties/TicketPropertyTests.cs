@@ -7,6 +7,7 @@ using FsCheck.Fluent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 using WsAuth.Tickets;
 
@@ -86,7 +87,7 @@ public partial class TicketPropertyTests
     [Trait("Matrix", "T4")]
     public void Authenticator_AnyQueryOrProtocolValue_GivesADocumentedOutcome_AndOnlyWellFormedTicketsReachTheStore()
     {
-        var clock = new TestTimeProvider();
+        var clock = new FakeTimeProvider();
         var store = new CountingStore(new InMemoryTicketStore(100, clock));
         var authenticator = new TicketWebSocketAuthenticator(
             Options.Create(new WebSocketTicketOptions { SubprotocolPrefix = Prefix }),

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Internal;
 using WsAuth.Testing;
 
@@ -33,7 +34,7 @@ public class HandshakeRateLimiterTests
     [Fact]
     public void Lockout_StartsAtTheThreshold_AndEndsAfterItsDuration()
     {
-        var time = new TestTimeProvider();
+        var time = new FakeTimeProvider();
         using var limiter = Create(o => { o.LockoutThreshold = 3; o.LockoutDuration = TimeSpan.FromMinutes(5); }, time);
 
         limiter.RecordFailure(Client);

@@ -38,7 +38,8 @@ internal sealed class SessionHarness : IDisposable
             ?? throw new InvalidOperationException("The settings need no session.");
     }
 
-    public TestTimeProvider Time { get; } = new();
+    /// <summary>The clock, starting at 2030-01-01 (the <c>Start</c> the session tests compute expiries from).</summary>
+    public TimerCountingTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public ScriptedValidator Validator { get; } = new();
 

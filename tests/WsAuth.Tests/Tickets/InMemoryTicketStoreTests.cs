@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 using WsAuth.Tickets;
 
@@ -5,7 +6,7 @@ namespace WsAuth.Tests.Tickets;
 
 public class InMemoryTicketStoreTests
 {
-    private readonly TestTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public async Task Consume_ReturnsTheDataOnce()

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
 using WsAuth.Tickets;
 
@@ -10,7 +11,7 @@ namespace WsAuth.Tests.Tickets;
 
 public class TicketWebSocketAuthenticatorTests
 {
-    private readonly TestTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly CountingStore _store;
 
     public TicketWebSocketAuthenticatorTests() => _store = new CountingStore(new InMemoryTicketStore(100, _clock));

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Logging;
 using Microsoft.IdentityModel.Tokens;
@@ -16,7 +17,7 @@ namespace WsAuth.Tests.Tokens;
 /// <summary>The JWT attack matrix (SECURITY-MATRIX J1-J9, L2) against the default validator.</summary>
 public sealed class JwtWebSocketTokenValidatorTests : IDisposable
 {
-    private readonly TestTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly LogCapture _logs = new();
 
     private DateTimeOffset Now => _time.GetUtcNow();
