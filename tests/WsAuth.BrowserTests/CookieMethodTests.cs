@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using WsAuth.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace WsAuth.BrowserTests;
@@ -38,7 +39,7 @@ public class CookieMethodTests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         await SamplePage.OpenAndLogInAsync(page, "alice");
         var handshakesBefore = fixture.Sample.Handshakes.Count;
-        var logsBefore = fixture.Sample.Logs.Entries.Count;
+        var logsBefore = fixture.Sample.Logs.GetSnapshot().Count;
 
         // Act
         await page.GotoAsync($"{BrowserFixture.SameSiteOrigin}/?target={Uri.EscapeDataString("ws://app.wsauth.test/ws")}");
@@ -68,7 +69,7 @@ public class CookieMethodTests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         await SamplePage.OpenAndLogInAsync(page, "alice");
         var handshakesBefore = fixture.Sample.Handshakes.Count;
-        var logsBefore = fixture.Sample.Logs.Entries.Count;
+        var logsBefore = fixture.Sample.Logs.GetSnapshot().Count;
 
         // Act
         await page.GotoAsync($"{BrowserFixture.CrossSiteOrigin}/?target={Uri.EscapeDataString("ws://app.wsauth.test/ws")}");
@@ -84,10 +85,10 @@ public class CookieMethodTests(BrowserFixture fixture)
     private void AssertRejectedByOrigin(int logsBefore, string origin)
     {
         var rejection = Assert.Single(
-            fixture.Sample.Logs.Entries.Skip(logsBefore),
-            e => e.EventId.Name == "HandshakeRejected" && e.StateValues.Contains($"Origin={origin}"));
+            fixture.Sample.Logs.GetSnapshot().Skip(logsBefore),
+            e => e.Id.Name == "HandshakeRejected" && e.StateValues.Contains($"Origin={origin}"));
         Assert.Contains("StatusCode=403", rejection.StateValues);
         Assert.Contains($"Reason={WebSocketAuthFailureReasons.OriginNotAllowed}", rejection.StateValues);
-        Assert.DoesNotContain(fixture.Sample.Logs.Entries, e => e.AllText.Contains(CookieName + "=", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Sample.Logs.GetSnapshot(), e => e.AllText.Contains(CookieName + "=", StringComparison.Ordinal));
     }
 }

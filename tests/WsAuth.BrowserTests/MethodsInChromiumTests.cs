@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using WsAuth.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace WsAuth.BrowserTests;
@@ -38,7 +39,7 @@ public class MethodsInChromiumTests(BrowserFixture fixture)
         // ... and the server redeemed it: ticket, not the cookie the browser sent along, decided. No log line has the ticket.
         var handshake = AssertAuthenticatedBy(mark, "ticket");
         Assert.Contains("wsauth-sample", handshake.CookieNames);
-        Assert.DoesNotContain(fixture.Sample.Logs.Entries, e => e.AllText.Contains(Uri.UnescapeDataString(ticket), StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Sample.Logs.GetSnapshot(), e => e.AllText.Contains(Uri.UnescapeDataString(ticket), StringComparison.Ordinal));
         await page.Context.CloseAsync();
     }
 
@@ -131,14 +132,14 @@ public class MethodsInChromiumTests(BrowserFixture fixture)
     }
 
     private (int Handshakes, int TicketRequests, int Logs) Mark()
-        => (fixture.Sample.Handshakes.Count, fixture.Sample.TicketRequests.Count, fixture.Sample.Logs.Entries.Count);
+        => (fixture.Sample.Handshakes.Count, fixture.Sample.TicketRequests.Count, fixture.Sample.Logs.GetSnapshot().Count);
 
     /// <summary>One handshake since <paramref name="mark"/>: upgraded (101), and WsAuth logged that <paramref name="method"/> decided.</summary>
     private RequestRecord AssertAuthenticatedBy((int Handshakes, int TicketRequests, int Logs) mark, string method)
     {
         var handshake = Assert.Single(fixture.Sample.Handshakes.Skip(mark.Handshakes));
         Assert.Equal((BrowserFixture.SampleOrigin, 101), (handshake.Origin, handshake.Status));
-        var authenticated = Assert.Single(fixture.Sample.Logs.Entries.Skip(mark.Logs), e => e.EventId.Name == "HandshakeAuthenticated");
+        var authenticated = Assert.Single(fixture.Sample.Logs.GetSnapshot().Skip(mark.Logs), e => e.Id.Name == "HandshakeAuthenticated");
         Assert.Contains($"Method={method}", authenticated.StateValues);
         return handshake;
     }

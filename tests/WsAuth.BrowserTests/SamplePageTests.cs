@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using WsAuth.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace WsAuth.BrowserTests;
@@ -62,7 +63,7 @@ public class SamplePageTests(BrowserFixture fixture)
     public async Task AuthMethods_ListsExactlyTheAuthenticatorsWsAuthRegistered()
     {
         // The page trusts GET /auth/methods to say "not enabled"; WsAuth logs what it really registered at startup.
-        var configured = Assert.Single(fixture.Sample.Logs.Entries, e => e.EventId.Name == "Configured");
+        var configured = Assert.Single(fixture.Sample.Logs.GetSnapshot(), e => e.Id.Name == "Configured");
         var registered = configured.StateValues.Single(v => v.StartsWith("Methods=", StringComparison.Ordinal))["Methods=".Length..]
             .Split(", ", StringSplitOptions.RemoveEmptyEntries);
 

@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using WsAuth.Testing;
 
 namespace WsAuth.BrowserTests;
@@ -43,7 +44,7 @@ public sealed class SampleServer : WebApplicationFactory<Program>
     public string Origin { get; }
 
     /// <summary>Every log line of the sample, WsAuth's included, at Trace.</summary>
-    public LogCapture Logs { get; } = new();
+    public FakeLogCollector Logs { get; } = new();
 
     /// <summary>Every WebSocket handshake that reached the sample, as the server saw it (cookie names, never values).</summary>
     public ConcurrentQueue<RequestRecord> Handshakes { get; } = new();
@@ -72,7 +73,7 @@ public sealed class SampleServer : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
-            logging.AddProvider(Logs);
+            logging.AddProvider(new FakeLoggerProvider(Logs));
         });
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(Handshakes, TicketRequests)));
     }

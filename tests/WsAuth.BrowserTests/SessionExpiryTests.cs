@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using WsAuth.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace WsAuth.BrowserTests;
@@ -20,7 +21,7 @@ public class SessionExpiryTests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         await SamplePage.RecordSocketsAsync(page);
         await SamplePage.OpenAndLogInAsync(page, "alice", BrowserFixture.ShortSessionsOrigin);
-        var mark = (Handshakes: server.Handshakes.Count, Logs: server.Logs.Entries.Count);
+        var mark = (Handshakes: server.Handshakes.Count, Logs: server.Logs.GetSnapshot().Count);
 
         // Act: subprotocol authenticates ahead of the cookie; the page's token source logs in again for a fresh JWT.
         await page.ClickAsync("#connect-subprotocol");
@@ -43,9 +44,9 @@ public class SessionExpiryTests(BrowserFixture fixture)
         // ... and the server saw one handshake, refreshed the session in band each time and never closed it.
         var handshake = Assert.Single(server.Handshakes.Skip(mark.Handshakes));
         Assert.Equal(101, handshake.Status);
-        var logs = server.Logs.Entries.Skip(mark.Logs).ToList();
-        Assert.True(logs.Count(e => e.EventId.Name == "SessionRefreshed" && e.StateValues.Contains("Method=subprotocol")) >= 3);
-        Assert.DoesNotContain(logs, e => e.EventId.Name == "SessionClosed");
+        var logs = server.Logs.GetSnapshot().Skip(mark.Logs).ToList();
+        Assert.True(logs.Count(e => e.Id.Name == "SessionRefreshed" && e.StateValues.Contains("Method=subprotocol")) >= 3);
+        Assert.DoesNotContain(logs, e => e.Id.Name == "SessionClosed");
         await page.Context.CloseAsync();
     }
 
@@ -57,7 +58,7 @@ public class SessionExpiryTests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         await SamplePage.RecordSocketsAsync(page);
         await SamplePage.OpenAndLogInAsync(page, "alice", BrowserFixture.CappedSessionsOrigin);
-        var mark = (Handshakes: server.Handshakes.Count, TicketRequests: server.TicketRequests.Count, Logs: server.Logs.Entries.Count);
+        var mark = (Handshakes: server.Handshakes.Count, TicketRequests: server.TicketRequests.Count, Logs: server.Logs.GetSnapshot().Count);
 
         // Act
         await page.ClickAsync("#connect-ticket");
@@ -80,7 +81,7 @@ public class SessionExpiryTests(BrowserFixture fixture)
         // ... and the server closed the first session itself, as expired.
         var handshakes = server.Handshakes.Skip(mark.Handshakes).Take(2).ToList();
         Assert.Equal([101, 101], handshakes.Select(h => h.Status));
-        var closed = server.Logs.Entries.Skip(mark.Logs).First(e => e.EventId.Name == "SessionClosed");
+        var closed = server.Logs.GetSnapshot().Skip(mark.Logs).First(e => e.Id.Name == "SessionClosed");
         Assert.Contains("CloseCode=4401", closed.StateValues);
         Assert.Contains("Reason=expired", closed.StateValues);
         Assert.Contains("Method=ticket", closed.StateValues);
@@ -97,7 +98,7 @@ public class SessionExpiryTests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         await SamplePage.RecordSocketsAsync(page);
         await SamplePage.OpenAndLogInAsync(page, "alice", BrowserFixture.CappedSessionsOrigin);
-        var mark = (Handshakes: server.Handshakes.Count, Logs: server.Logs.Entries.Count);
+        var mark = (Handshakes: server.Handshakes.Count, Logs: server.Logs.GetSnapshot().Count);
 
         // Act
         await page.ClickAsync("#connect-subprotocol");
@@ -113,10 +114,10 @@ public class SessionExpiryTests(BrowserFixture fixture)
         Assert.NotEqual(sockets[0].Offered[1], sockets[1].Offered[1]); // a fresh token, not the one the session ended with
         Assert.Equal("access_token", sockets[1].Protocol);
 
-        var firstSession = server.Logs.Entries.Skip(mark.Logs)
-            .TakeWhile(e => !(e.EventId.Name == "SessionClosed" && e.StateValues.Contains("CloseCode=4401")))
+        var firstSession = server.Logs.GetSnapshot().Skip(mark.Logs)
+            .TakeWhile(e => !(e.Id.Name == "SessionClosed" && e.StateValues.Contains("CloseCode=4401")))
             .ToList();
-        Assert.InRange(firstSession.Count(e => e.EventId.Name == "SessionRefreshed"), 0, 2);
+        Assert.InRange(firstSession.Count(e => e.Id.Name == "SessionRefreshed"), 0, 2);
         await page.Context.CloseAsync();
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Playwright;
+using WsAuth.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace WsAuth.BrowserTests;
@@ -34,11 +36,11 @@ public class TicketOriginTests(BrowserFixture fixture)
         var request = Assert.Single(fixture.Sample.TicketRequests.Skip(mark.TicketRequests));
         Assert.Equal(("POST", BrowserFixture.SameSiteOrigin, 403), (request.Method, request.Origin, request.Status));
         Assert.Contains(CookieName, request.CookieNames);
-        var refused = Assert.Single(Logs(mark), e => e.EventId.Name == "TicketRequestRefused");
+        var refused = Assert.Single(Logs(mark), e => e.Id.Name == "TicketRequestRefused");
         Assert.Contains("StatusCode=403", refused.StateValues);
         Assert.Contains($"Reason={WebSocketAuthFailureReasons.OriginNotAllowed}", refused.StateValues);
         Assert.Contains($"Origin={BrowserFixture.SameSiteOrigin}", refused.StateValues);
-        Assert.DoesNotContain(Logs(mark), e => e.EventId.Name == "TicketIssued");
+        Assert.DoesNotContain(Logs(mark), e => e.Id.Name == "TicketIssued");
         Assert.Empty(fixture.Sample.Handshakes.Skip(mark.Handshakes));
         await page.Context.CloseAsync();
     }
@@ -59,7 +61,7 @@ public class TicketOriginTests(BrowserFixture fixture)
         var request = Assert.Single(fixture.Sample.TicketRequests.Skip(mark.TicketRequests));
         Assert.Equal(("POST", BrowserFixture.CrossSiteOrigin, 401), (request.Method, request.Origin, request.Status));
         Assert.Empty(request.CookieNames);
-        Assert.DoesNotContain(Logs(mark), e => e.EventId.Name == "TicketIssued");
+        Assert.DoesNotContain(Logs(mark), e => e.Id.Name == "TicketIssued");
         Assert.Empty(fixture.Sample.Handshakes.Skip(mark.Handshakes));
         await page.Context.CloseAsync();
     }
@@ -83,11 +85,11 @@ public class TicketOriginTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("result")).ToHaveAttributeAsync("data-outcome", "refused");
         var handshake = Assert.Single(fixture.Sample.Handshakes.Skip(mark.Handshakes));
         Assert.Equal((foreignOrigin, 403), (handshake.Origin, handshake.Status));
-        var rejection = Assert.Single(Logs(mark), e => e.EventId.Name == "HandshakeRejected");
+        var rejection = Assert.Single(Logs(mark), e => e.Id.Name == "HandshakeRejected");
         Assert.Contains("StatusCode=403", rejection.StateValues);
         Assert.Contains($"Reason={WebSocketAuthFailureReasons.OriginNotAllowed}", rejection.StateValues);
         Assert.Contains($"Origin={foreignOrigin}", rejection.StateValues);
-        Assert.DoesNotContain(fixture.Sample.Logs.Entries, e => e.AllText.Contains(ticket, StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Sample.Logs.GetSnapshot(), e => e.AllText.Contains(ticket, StringComparison.Ordinal));
         await page.Context.CloseAsync();
     }
 
@@ -110,11 +112,11 @@ public class TicketOriginTests(BrowserFixture fixture)
         var handshake = Assert.Single(fixture.Sample.Handshakes.Skip(mark.Handshakes));
         Assert.Equal((BrowserFixture.PartnerOrigin, 401), (handshake.Origin, handshake.Status));
         Assert.Contains(CookieName, handshake.CookieNames);
-        var rejection = Assert.Single(Logs(mark), e => e.EventId.Name == "HandshakeRejected");
+        var rejection = Assert.Single(Logs(mark), e => e.Id.Name == "HandshakeRejected");
         Assert.Contains("StatusCode=401", rejection.StateValues);
         Assert.Contains($"Reason={WebSocketAuthFailureReasons.TicketOriginMismatch}", rejection.StateValues);
         Assert.Contains("Method=ticket", rejection.StateValues);
-        Assert.DoesNotContain(fixture.Sample.Logs.Entries, e => e.AllText.Contains(ticket, StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Sample.Logs.GetSnapshot(), e => e.AllText.Contains(ticket, StringComparison.Ordinal));
 
         // The partner page itself opens the socket with the cookie, as an allowed origin may.
         await page.GotoAsync(ForeignPage.Url(BrowserFixture.PartnerOrigin));
@@ -127,8 +129,8 @@ public class TicketOriginTests(BrowserFixture fixture)
         => await page.EvaluateAsync<string>("async () => (await (await fetch('/ws/ticket', { method: 'POST' })).json()).ticket");
 
     private (int Handshakes, int TicketRequests, int Logs) Mark()
-        => (fixture.Sample.Handshakes.Count, fixture.Sample.TicketRequests.Count, fixture.Sample.Logs.Entries.Count);
+        => (fixture.Sample.Handshakes.Count, fixture.Sample.TicketRequests.Count, fixture.Sample.Logs.GetSnapshot().Count);
 
-    private IEnumerable<WsAuth.Testing.CapturedLog> Logs((int Handshakes, int TicketRequests, int Logs) mark)
-        => fixture.Sample.Logs.Entries.Skip(mark.Logs);
+    private IEnumerable<Microsoft.Extensions.Logging.Testing.FakeLogRecord> Logs((int Handshakes, int TicketRequests, int Logs) mark)
+        => fixture.Sample.Logs.GetSnapshot().Skip(mark.Logs);
 }

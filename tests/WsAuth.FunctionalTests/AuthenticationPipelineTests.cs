@@ -60,8 +60,8 @@ public class AuthenticationPipelineTests
         var response = await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", HandshakeApp.AllowedOrigin), (HeaderAuthenticator.Header, "throw")]);
         Assert.Equal(HttpStatusCode.InternalServerError, response.Status);
         Assert.Equal(WebSocketAuthFailureReasons.AuthenticatorError, response.Body);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "AuthenticatorThrew" && e.Message.Contains("System.InvalidOperationException", StringComparison.Ordinal));
-        Assert.DoesNotContain(app.Logs.Entries, e => e.AllText.Contains(HeaderAuthenticator.SecretInException, StringComparison.Ordinal));
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "AuthenticatorThrew" && e.Message.Contains("System.InvalidOperationException", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.AllText.Contains(HeaderAuthenticator.SecretInException, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class AuthenticationPipelineTests
         using var notUpgrade = await http.GetAsync("/ws");
         Assert.Equal(HttpStatusCode.BadRequest, notUpgrade.StatusCode); // the endpoint's own answer: it ran
         Assert.Equal(1, app.EndpointInvocations);
-        Assert.DoesNotContain(app.Logs.Entries, e => e.Category.StartsWith("WsAuth", StringComparison.Ordinal) && e.EventId.Name != "Configured");
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.Category?.StartsWith("WsAuth", StringComparison.Ordinal) == true && e.Id.Name != "Configured");
     }
 
     [Fact]

@@ -76,8 +76,8 @@ public class EventsAndObservabilityTests
     {
         await using var app = await HandshakeApp.StartAsync();
         await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", "https://evil.test"), (HeaderAuthenticator.Header, "alice")]);
-        var line = Assert.Single(app.Logs.Entries, e => e.EventId.Name == "HandshakeRejected");
-        Assert.Equal(2, line.EventId.Id);
+        var line = Assert.Single(app.Logs.GetSnapshot(), e => e.Id.Name == "HandshakeRejected");
+        Assert.Equal(2, line.Id.Id);
         Assert.Contains("Reason=origin_not_allowed", line.StateValues);
         Assert.Contains("Origin=https://evil.test", line.StateValues);
         Assert.Contains("RemoteIp=127.0.0.1", line.StateValues);

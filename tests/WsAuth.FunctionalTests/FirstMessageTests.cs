@@ -194,7 +194,7 @@ public class FirstMessageTests
         await send;
 
         Assert.True(close is null || close == (4400, WebSocketAuthFailureReasons.MessageTooLarge), $"closed with {close}");
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "FirstMessageRejected" && e.StateValues.Contains("Reason=" + WebSocketAuthFailureReasons.MessageTooLarge));
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "FirstMessageRejected" && e.StateValues.Contains("Reason=" + WebSocketAuthFailureReasons.MessageTooLarge));
         Assert.Equal(0, validator.Calls);
         Assert.Equal(0, app.EndpointInvocations);
     }
@@ -291,8 +291,8 @@ public class FirstMessageTests
 
         Assert.Equal(1011, code);
         Assert.Equal(WebSocketAuthFailureReasons.AuthenticatorError, reason);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "FirstMessageValidatorThrew");
-        Assert.DoesNotContain(app.Logs.Entries, e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "FirstMessageValidatorThrew");
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
         Assert.Equal(0, app.EndpointInvocations);
     }
 
@@ -327,8 +327,8 @@ public class FirstMessageTests
             await FirstMessageApp.ReceiveCloseAsync(bad);
         }
 
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "FirstMessageRejected");
-        Assert.DoesNotContain(app.Logs.Entries, e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "FirstMessageRejected");
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public class Http2MatrixTests
         Assert.Equal(0, app.EndpointInvocations);
         if (row == "O5")
         {
-            Assert.Contains(app.Logs.FromWsAuth(), e => e.EventId.Name == "HandshakeRejected" && e.AllText.Contains(WebSocketAuthFailureReasons.OriginMalformed, StringComparison.Ordinal));
+            Assert.Contains(app.Logs.FromWsAuth(), e => e.Id.Name == "HandshakeRejected" && e.AllText.Contains(WebSocketAuthFailureReasons.OriginMalformed, StringComparison.Ordinal));
         }
     }
 

@@ -52,7 +52,7 @@ public class KestrelLimitsTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, third.Status);
         Assert.Equal(WebSocketAuthFailureReasons.UpgradeRefused, third.Body);
         Assert.Equal("1", third.HeaderValues("Retry-After").Single());
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "UpgradeRefused");
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "UpgradeRefused");
         Assert.Equal(HttpStatusCode.SwitchingProtocols, afterClose);
     }
 
@@ -64,7 +64,7 @@ public class KestrelLimitsTests
         var response = await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", HandshakeApp.AllowedOrigin), (HeaderAuthenticator.Header, "a"), ("X-Padding", new string('a', 20 * 1024))]);
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.Status);
         Assert.Equal(0, app.EndpointInvocations);
-        Assert.DoesNotContain(app.Logs.Entries, e => e.Category.StartsWith("WsAuth", StringComparison.Ordinal) && e.EventId.Name == "HandshakeRejected");
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.Category?.StartsWith("WsAuth", StringComparison.Ordinal) == true && e.Id.Name == "HandshakeRejected");
     }
 
     [Fact]

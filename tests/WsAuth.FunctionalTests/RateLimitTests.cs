@@ -159,7 +159,7 @@ public class RateLimitTests
         Assert.Equal(HttpStatusCode.TooManyRequests, lockedOut.Status);
         Assert.Equal(WebSocketAuthFailureReasons.LockedOut, lockedOut.Body);
         Assert.Equal("120", lockedOut.HeaderValues("Retry-After").Single());
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "ClientLockedOut");
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "ClientLockedOut");
         Assert.Equal(HttpStatusCode.SwitchingProtocols, afterwards.Status);
     }
 
@@ -197,7 +197,7 @@ public class RateLimitTests
             await HandshakeAsync(app, "alice");
         }
 
-        var warning = Assert.Single(app.Logs.Entries, e => e.EventId.Name == "PrivateClientRateLimited");
+        var warning = Assert.Single(app.Logs.GetSnapshot(), e => e.Id.Name == "PrivateClientRateLimited");
         Assert.Contains("UseForwardedHeaders", warning.Message, StringComparison.Ordinal);
     }
 

@@ -43,7 +43,7 @@ public class SessionTests
         Assert.Equal("before", echo);
         Assert.Equal(4401, code);
         Assert.Equal("expired", reason);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "SessionClosed" && e.StateValues.Contains("Reason=expired"));
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "SessionClosed" && e.StateValues.Contains("Reason=expired"));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public class SessionTests
         Assert.Equal("wsauth.refreshed", secondAck.GetProperty("type").GetString());
         Assert.Equal("plain", plain);
         Assert.Equal(3, validator.Calls); // the first message and two refreshes
-        Assert.DoesNotContain(app.Logs.Entries, e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -229,7 +229,7 @@ public class TicketTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, full.Status);
         Assert.Equal(WebSocketAuthFailureReasons.TicketStoreFull, full.Body);
         Assert.Equal("1", Assert.Single(full.HeaderValues("Retry-After")));
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreFull" && e.Level == LogLevel.Warning);
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketStoreFull" && e.Level == LogLevel.Warning);
         Assert.Equal(HttpStatusCode.OK, afterRedeem.Status);
     }
 
@@ -301,8 +301,8 @@ public class TicketTests
         Assert.Equal(reason, response.Body);
         Assert.Empty(response.HeaderValues("Access-Control-Allow-Origin"));
         Assert.Empty(response.HeaderValues("Access-Control-Allow-Credentials"));
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketRequestRefused");
-        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Name == "TicketIssued");
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketRequestRefused");
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketIssued");
     }
 
     [Fact]
@@ -528,8 +528,8 @@ public class TicketTests
 
         Assert.All(statuses, s => Assert.Equal((HttpStatusCode.Unauthorized, WebSocketAuthFailureReasons.TicketInvalid), s));
         var wsAuthLines = app.Logs.ForCategoryPrefix("WsAuth").ToList();
-        Assert.Contains(wsAuthLines, e => e.EventId.Name == "TicketRedeemed");
-        Assert.Contains(wsAuthLines, e => e.EventId.Name == "TicketUrlsLogged");
+        Assert.Contains(wsAuthLines, e => e.Id.Name == "TicketRedeemed");
+        Assert.Contains(wsAuthLines, e => e.Id.Name == "TicketUrlsLogged");
         foreach (var ticket in forged.Append(real))
         {
             Assert.DoesNotContain(wsAuthLines, e => e.AllText.Contains(ticket, StringComparison.Ordinal));
@@ -616,9 +616,9 @@ public class TicketTests
         Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, issue.Body);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, redeem.Status);
         Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, redeem.Body);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreFailed" && e.Level == LogLevel.Error);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreFailedOnRedeem" && e.Level == LogLevel.Error);
-        Assert.DoesNotContain(app.Logs.Entries, e => e.AllText.Contains(ThrowingStore.Secret, StringComparison.Ordinal));
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketStoreFailed" && e.Level == LogLevel.Error);
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketStoreFailedOnRedeem" && e.Level == LogLevel.Error);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.AllText.Contains(ThrowingStore.Secret, StringComparison.Ordinal));
         Assert.Equal(0, app.EndpointInvocations);
     }
 

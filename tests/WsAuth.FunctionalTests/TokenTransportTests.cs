@@ -233,9 +233,9 @@ public class TokenTransportTests
     public async Task QueryToken_WarnsAtStartup_WhenHostingLogsUrlsAtInformation()
     {
         await using var app = await TokenApp.StartAsync();
-        var warning = Assert.Single(app.Logs.Entries, e => e.EventId.Name == "QueryTokenUrlsLogged");
+        var warning = Assert.Single(app.Logs.GetSnapshot(), e => e.Id.Name == "QueryTokenUrlsLogged");
         Assert.Equal(LogLevel.Warning, warning.Level);
-        Assert.Equal(120, warning.EventId.Id);
+        Assert.Equal(120, warning.Id.Id);
         Assert.Contains("Microsoft.AspNetCore.Hosting.Diagnostics", warning.Message, StringComparison.Ordinal);
         Assert.Contains("?access_token=", warning.Message, StringComparison.Ordinal);
     }
@@ -245,7 +245,7 @@ public class TokenTransportTests
     public async Task QueryToken_DoesNotWarn_WhenHostingLogsAtWarning()
     {
         await using var app = await TokenApp.StartAsync(builder: b => b.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
-        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Name == "QueryTokenUrlsLogged");
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.Id.Name == "QueryTokenUrlsLogged");
     }
 
     [Fact]

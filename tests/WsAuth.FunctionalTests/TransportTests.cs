@@ -16,7 +16,7 @@ public class TransportTests
 
         Assert.Equal(HttpStatusCode.Forbidden, response.Status);
         Assert.Equal(WebSocketAuthFailureReasons.InsecureTransport, response.Body);
-        var warning = Assert.Single(app.Logs.Entries, e => e.EventId.Name == "InsecureTransport");
+        var warning = Assert.Single(app.Logs.GetSnapshot(), e => e.Id.Name == "InsecureTransport");
         Assert.Contains("UseForwardedHeaders", warning.Message, StringComparison.Ordinal);
         Assert.Contains("RequireSecureTransport", warning.Message, StringComparison.Ordinal);
     }

@@ -38,10 +38,10 @@ public class PostgresFailureTests : PostgresTest
         Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, redeemWhileDown.Body);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, issueWhileDown.Status);
         Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, issueWhileDown.Body);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreUnavailable" && e.Level == LogLevel.Error);
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketStoreUnavailable" && e.Level == LogLevel.Error);
         Assert.Equal(HttpStatusCode.SwitchingProtocols, redeemAfter.Status);
         Assert.Equal(HttpStatusCode.OK, issueAfter.Status);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreRecovered");
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketStoreRecovered");
         Assert.Equal(1, app.EndpointInvocations);
     }
 
@@ -68,7 +68,7 @@ public class PostgresFailureTests : PostgresTest
         Assert.Equal(WebSocketAuthFailureReasons.StoreUnavailable, whileHung.Body);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, issueWhileHung.Status);
         Assert.Equal(0, app.EndpointInvocations);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreUnavailable" && e.AllText.Contains("TimeoutException", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketStoreUnavailable" && e.AllText.Contains("TimeoutException", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, await PostgresTicketApp.IssueWarmAsync(app))).Status);
     }
 
@@ -194,7 +194,7 @@ public class PostgresFailureTests : PostgresTest
         var afterRecovery = await TicketTestApp.RequestAsync(app, cookie);
 
         // Assert
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketTableSetupDeferred");
+        Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "TicketTableSetupDeferred");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, whileDown.Status);
         Assert.True(maintenance.TableReady);
         Assert.Equal(HttpStatusCode.OK, afterRecovery.Status);
@@ -234,8 +234,8 @@ public class PostgresFailureTests : PostgresTest
 
         // Act: two rounds fail (database down), then one succeeds.
         proxy.Cut();
-        await AdvanceUntilAsync(clock, () => Task.FromResult(app.Logs.Entries.Any(e => e.EventId.Name == "TicketCleanupFailed")));
-        await AdvanceUntilAsync(clock, () => Task.FromResult(app.Logs.Entries.Count(e => e.EventId.Name == "TicketCleanupFailed") >= 2));
+        await AdvanceUntilAsync(clock, () => Task.FromResult(app.Logs.GetSnapshot().Any(e => e.Id.Name == "TicketCleanupFailed")));
+        await AdvanceUntilAsync(clock, () => Task.FromResult(app.Logs.GetSnapshot().Count(e => e.Id.Name == "TicketCleanupFailed") >= 2));
         proxy.Restore();
         await AdvanceUntilAsync(clock, async () => await PostgresTestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\"") == 0);
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace WsAuth.Testing;
 
@@ -22,7 +23,7 @@ public sealed class KestrelTestApp : IAsyncDisposable
 
     private int _endpointInvocations;
 
-    private KestrelTestApp(WebApplication app, LogCapture logs)
+    private KestrelTestApp(WebApplication app, FakeLogCollector logs)
     {
         App = app;
         Logs = logs;
@@ -30,7 +31,8 @@ public sealed class KestrelTestApp : IAsyncDisposable
 
     public WebApplication App { get; }
 
-    public LogCapture Logs { get; }
+    /// <summary>Every log record of the app, at Trace.</summary>
+    public FakeLogCollector Logs { get; }
 
     public Uri HttpUri { get; private set; } = null!;
 
@@ -59,10 +61,10 @@ public sealed class KestrelTestApp : IAsyncDisposable
             ContentRootPath = EmptyContentRoot.Value,
         });
         builder.WebHost.UseKestrel(k => k.Listen(address ?? IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddProvider(logs);
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         configureBuilder(builder);
 
         var app = builder.Build();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using WsAuth.Internal;
 using WsAuth.Testing;
@@ -60,13 +61,13 @@ public class QueryTokenWebSocketAuthenticatorTests
     [InlineData(LogLevel.Warning, false)]
     public void Construction_WarnsWhenHostingLogsUrls(LogLevel hostingLevel, bool warns)
     {
-        using var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace)
             .AddFilter(QueryTokenWebSocketAuthenticator.HostingDiagnosticsCategory, hostingLevel)
-            .AddProvider(logs));
+            .AddProvider(new FakeLoggerProvider(logs)));
 
         _ = new QueryTokenWebSocketAuthenticator(_validator, Options.Create(new WebSocketQueryTokenOptions()), factory);
 
-        Assert.Equal(warns, logs.Entries.Any(e => e.EventId.Name == "QueryTokenUrlsLogged" && e.Level == LogLevel.Warning));
+        Assert.Equal(warns, logs.GetSnapshot().Any(e => e.Id.Name == "QueryTokenUrlsLogged" && e.Level == LogLevel.Warning));
     }
 }

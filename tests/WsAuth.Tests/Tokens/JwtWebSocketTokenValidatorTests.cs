@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -15,14 +16,12 @@ using WsAuth.Testing;
 namespace WsAuth.Tests.Tokens;
 
 /// <summary>The JWT attack matrix (SECURITY-MATRIX J1-J9, L2) against the default validator.</summary>
-public sealed class JwtWebSocketTokenValidatorTests : IDisposable
+public sealed class JwtWebSocketTokenValidatorTests
 {
     private readonly FakeTimeProvider _time = new();
-    private readonly LogCapture _logs = new();
+    private readonly FakeLogCollector _logs = new();
 
     private DateTimeOffset Now => _time.GetUtcNow();
-
-    public void Dispose() => _logs.Dispose();
 
     private JwtWebSocketTokenValidator Create(Action<WebSocketJwtOptions>? configure = null)
     {
@@ -35,7 +34,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
         configure?.Invoke(options);
         var validation = new WebSocketJwtOptionsValidator().Validate(null, options);
         Assert.True(validation.Succeeded, validation.FailureMessage);
-        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(_logs)));
         return new JwtWebSocketTokenValidator(Options.Create(options), Options.Create(new WebSocketAuthOptions()), _time, factory.CreateLogger<JwtWebSocketTokenValidator>());
     }
 
@@ -215,8 +214,8 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
 
         Assert.Equal(WebSocketAuthFailureReasons.TokenValidatorError, result.FailureReason);
         Assert.Equal(StatusCodes.Status500InternalServerError, result.StatusCode);
-        Assert.Contains(_logs.Entries, e => e.EventId.Name == "JwtKeyResolverFailed" && e.Message.Contains("InvalidOperationException", StringComparison.Ordinal));
-        Assert.DoesNotContain(_logs.Entries, e => e.AllText.Contains("secret-detail", StringComparison.Ordinal));
+        Assert.Contains(_logs.GetSnapshot(), e => e.Id.Name == "JwtKeyResolverFailed" && e.Message.Contains("InvalidOperationException", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.GetSnapshot(), e => e.AllText.Contains("secret-detail", StringComparison.Ordinal));
     }
 
     // ---- J5: jku / x5u never fetched ----
@@ -585,6 +584,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
                 TestJwt.HmacToken(Now, change: c => c["aud"] = "other-audience-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8))),
                 TestJwt.Sign("""{"alg":"HS256"}""", TestJwt.Payload(Now), TestJwt.Hs256(RandomNumberGenerator.GetBytes(32))),
                 TestJwt.Sign("""{"alg":"HS256"}""", "{\"exp\":\"soon\"}", TestJwt.Hs256(TestJwt.HmacKeyBytes)),
+                TestJwt.Sign("""{"alg":"HS256","zip":"DEF"}""", TestJwt.Payload(Now), TestJwt.Hs256(TestJwt.HmacKeyBytes)), // refused by the precheck
                 TestJwt.HmacToken(Now),
             };
             foreach (var token in tokens)
@@ -592,10 +592,10 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
                 await validator.ValidateAsync(token);
             }
 
-            Assert.NotEmpty(_logs.Entries);
+            Assert.NotEmpty(_logs.GetSnapshot());
             foreach (var secret in tokens.SelectMany(TestJwt.Secrets).Where(s => s.Length >= 16 && s != TestJwt.Issuer))
             {
-                Assert.DoesNotContain(_logs.Entries, e => e.AllText.Contains(secret, StringComparison.Ordinal));
+                Assert.DoesNotContain(_logs.GetSnapshot(), e => e.AllText.Contains(secret, StringComparison.Ordinal));
             }
         }
         finally
@@ -609,7 +609,7 @@ public sealed class JwtWebSocketTokenValidatorTests : IDisposable
     public async Task RejectionLog_NamesTheReasonAndExceptionType()
     {
         await Create().ValidateAsync(TestJwt.HmacToken(Now, change: c => c["exp"] = Now.AddMinutes(-5).ToUnixTimeSeconds()));
-        var line = Assert.Single(_logs.Entries, e => e.EventId.Name == "JwtRejected");
+        var line = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "JwtRejected");
         Assert.Contains("expired", line.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(SecurityTokenExpiredException), line.Message, StringComparison.Ordinal);
     }
