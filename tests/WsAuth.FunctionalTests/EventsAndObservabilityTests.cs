@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,31 +85,18 @@ public class EventsAndObservabilityTests
     public async Task Meter_CountsHandshakesByMethodOutcomeAndReason_AndTimesThem()
     {
         await using var app = await HandshakeApp.StartAsync();
-        var meterFactory = app.App.Services.GetRequiredService<IMeterFactory>();
-        var measurements = new ConcurrentBag<(string Instrument, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            // Only this app's meter: other tests run their own apps in parallel.
-            if (instrument.Meter.Name == WebSocketAuthDefaults.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => measurements.Add((i.Name, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
-        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => measurements.Add((i.Name, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
-        listener.Start();
+        using var metrics = new WsAuthMetricCollectors(app.App.Services);
 
         await HandshakeApp.StatusAsync(app, HandshakeApp.AllowedOrigin, user: "alice");
         await HandshakeApp.StatusAsync(app, HandshakeApp.AllowedOrigin, user: "bad");
         await HandshakeApp.StatusAsync(app, "https://evil.test", user: "alice");
 
-        var counts = measurements.Where(m => m.Instrument == "wsauth.handshakes").Select(m => m.Tags).ToList();
+        var counts = metrics.Tags("wsauth.handshakes");
         Assert.Contains(counts, t => (string?)t["wsauth.method"] == "header" && (string?)t["wsauth.outcome"] == "authenticated");
         Assert.Contains(counts, t => (string?)t["wsauth.method"] == "header" && (string?)t.GetValueOrDefault("wsauth.reason") == "invalid_credentials");
         Assert.Contains(counts, t => (string?)t["wsauth.method"] == "none" && (string?)t.GetValueOrDefault("wsauth.reason") == "origin_not_allowed");
-        Assert.Equal(3, measurements.Count(m => m.Instrument == "wsauth.authentication.duration"));
-        Assert.DoesNotContain(measurements.SelectMany(m => m.Tags.Values), v => v is string s && (s.Contains("alice", StringComparison.Ordinal) || s.Contains("evil", StringComparison.Ordinal)));
+        Assert.Equal(3, metrics.Duration.GetMeasurementSnapshot().Count);
+        Assert.DoesNotContain(metrics.AllTagValues(), v => v is string s && (s.Contains("alice", StringComparison.Ordinal) || s.Contains("evil", StringComparison.Ordinal)));
     }
 
     internal sealed class CountingEvents : WebSocketAuthEvents

@@ -337,29 +337,18 @@ public class TicketTests
     public async Task Meter_CountsTicketRequestsByOutcomeAndReason_WithoutUserData()
     {
         await using var app = await TicketTestApp.StartAsync();
-        var meterFactory = app.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, Dictionary<string, object?> Tags)>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == WebSocketAuthDefaults.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => measurements.Add((i.Name, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
-        listener.Start();
+        using var metrics = new WsAuthMetricCollectors(app.App.Services);
         var cookie = await TicketTestApp.LoginAsync(app, "alice");
 
         var ticket = (await TicketTestApp.RequestAsync(app, cookie)).Ticket!;
         await TicketTestApp.RequestAsync(app, cookie, "https://evil.test");
         await TicketTestApp.RedeemAsync(app, ticket);
 
-        var requests = measurements.Where(m => m.Instrument == "wsauth.ticket_requests").Select(m => m.Tags).ToList();
+        var requests = metrics.Tags("wsauth.ticket_requests");
         Assert.Contains(requests, t => (string?)t["wsauth.outcome"] == "issued");
         Assert.Contains(requests, t => (string?)t["wsauth.outcome"] == "refused" && (string?)t["wsauth.reason"] == WebSocketAuthFailureReasons.OriginNotAllowed);
-        Assert.Contains(measurements, m => m.Instrument == "wsauth.handshakes" && (string?)m.Tags["wsauth.method"] == "ticket" && (string?)m.Tags["wsauth.outcome"] == "authenticated");
-        Assert.DoesNotContain(measurements.SelectMany(m => m.Tags.Values), v => v is string s && (s.Contains("alice", StringComparison.Ordinal) || s.Contains(ticket, StringComparison.Ordinal)));
+        Assert.Contains(metrics.Tags("wsauth.handshakes"), t => (string?)t["wsauth.method"] == "ticket" && (string?)t["wsauth.outcome"] == "authenticated");
+        Assert.DoesNotContain(metrics.AllTagValues(), v => v is string s && (s.Contains("alice", StringComparison.Ordinal) || s.Contains(ticket, StringComparison.Ordinal)));
     }
 
     [Fact]
