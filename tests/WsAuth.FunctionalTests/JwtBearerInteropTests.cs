@@ -33,6 +33,13 @@ public class JwtBearerInteropTests
 
         public ConcurrentQueue<string?> TokenValidatedSubjects { get; } = new();
 
+        /// <summary>
+        /// The SignalR recipe: take the token from <c>?access_token</c> when there is one; <c>null</c> leaves it out,
+        /// <see langword="false"/> takes it always (seen to validate the handshake's token on every refresh),
+        /// <see langword="true"/> only when no Authorization header came (the guard docs/jwt.md asks for).
+        /// </summary>
+        public bool? QueryTokenRecipeOnlyWithoutAuthorization { get; init; }
+
         /// <summary>OnMessageReceived refuses requests with <c>?deny</c>, as an app's own rule would.</summary>
         public Task OnMessageReceived(MessageReceivedContext context)
         {
@@ -40,6 +47,13 @@ public class JwtBearerInteropTests
             if (context.Request.Query.ContainsKey("deny"))
             {
                 context.Fail("denied by the app's OnMessageReceived");
+            }
+
+            var queryToken = context.Request.Query["access_token"].ToString();
+            if (QueryTokenRecipeOnlyWithoutAuthorization is { } onlyWithout && queryToken.Length > 0
+                && (!onlyWithout || string.IsNullOrEmpty(context.Request.Headers.Authorization)))
+            {
+                context.Token = queryToken;
             }
 
             return Task.CompletedTask;
@@ -98,6 +112,7 @@ public class JwtBearerInteropTests
                     .AddTokenValidationScheme(JwtBearerDefaults.AuthenticationScheme)
                     .AddBearer()
                     .AddSubprotocolToken()
+                    .AddQueryToken()
                     .AddFirstMessage();
             },
             (a, _) => MapEndpoints(a));
@@ -394,6 +409,24 @@ public class JwtBearerInteropTests
         await FirstMessageApp.SendRefreshAsync(socket, BadToken(kind, time.GetUtcNow()).Token);
 
         Assert.Equal((4401, BadToken(kind, time.GetUtcNow()).Reason), await FirstMessageApp.ReceiveCloseAsync(socket));
+    }
+
+    [Fact]
+    public async Task ForwardedToJwtBearer_TheQueryTokenRecipe_GuardedAsDocsJwtMdSays_LetsTheRefreshTokenBeValidated()
+    {
+        // The SignalR recipe sets context.Token from ?access_token, which overrides the token WsAuth forwards: unguarded,
+        // every refresh of a socket opened with a query token validates the handshake's token again (a forged refresh is
+        // acknowledged, though the session's end cannot pass that token's exp). Guarded by "no Authorization header", the
+        // refresh WsAuth forwards is what JwtBearer validates.
+        var (app, time) = await StartForwardingAsync(new BearerEventsProbe { QueryTokenRecipeOnlyWithoutAuthorization = true });
+        await using var _ = app;
+        var (socket, welcome) = await ConnectAsync(app, "query", Token(time.GetUtcNow()));
+        using var __ = socket;
+
+        await FirstMessageApp.SendRefreshAsync(socket, BadToken("bad-signature", time.GetUtcNow()).Token);
+
+        Assert.Equal(WebSocketAuthDefaults.QueryMethod, welcome.GetProperty("method").GetString());
+        Assert.Equal((4401, WebSocketAuthFailureReasons.InvalidSignature), await FirstMessageApp.ReceiveCloseAsync(socket));
     }
 
     // ---- AddJwtValidation next to JwtBearer 10 in one app ----
