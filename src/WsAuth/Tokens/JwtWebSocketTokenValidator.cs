@@ -116,7 +116,7 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
 
     internal ValueTask<WebSocketAuthenticateResult> ValidateAsync(string token)
     {
-        // Refused here, IdentityModel never sees the token: this path stays synchronous and allocation-free.
+        // Refused here, IdentityModel never sees the token, and the answer is synchronous.
         var reason = JwtPrecheck.Check(token, _maxTokenSize, _algorithms, _validTypes);
         if (reason is not null)
         {
@@ -130,7 +130,19 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
             : AwaitResult(validation);
 
         async ValueTask<WebSocketAuthenticateResult> AwaitResult(Task<TokenValidationResult> pending)
-            => ToResult(await pending.ConfigureAwait(false));
+        {
+            TokenValidationResult result;
+            try
+            {
+                result = await pending.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                result = new TokenValidationResult { IsValid = false, Exception = ex };
+            }
+
+            return ToResult(result);
+        }
     }
 
     private Task<TokenValidationResult> ValidateWithLibraryAsync(string token)
