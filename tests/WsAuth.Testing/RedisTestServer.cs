@@ -26,11 +26,13 @@ public sealed class RedisTestServer : IAsyncDisposable
         + "`export WSAUTH_REDIS=127.0.0.1:6390`. The fault tests also start their own redis-server from PATH (apt-get install redis-server). "
         + "To skip these tests instead, set WSAUTH_SKIP_REDIS=1 (CI never does).";
 
+    private readonly string? _password;
     private Process? _process;
 
-    private RedisTestServer(int port)
+    private RedisTestServer(int port, string? password)
     {
         Port = port;
+        _password = password;
     }
 
     public static bool Skipped => Environment.GetEnvironmentVariable(SkipVariable) == "1";
@@ -46,13 +48,14 @@ public sealed class RedisTestServer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>This server's configuration string.</summary>
-    public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+    /// <summary>This server's configuration string (with its password, when it has one).</summary>
+    public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture) + (_password is null ? string.Empty : ",password=" + _password);
 
     /// <summary>Starts a throwaway redis-server of the test's own on a free loopback port, without persistence.</summary>
-    public static async Task<RedisTestServer> StartOwnAsync()
+    /// <param name="password">A password the server requires (<c>requirepass</c>), also after a restart.</param>
+    public static async Task<RedisTestServer> StartOwnAsync(string? password = null)
     {
-        var server = new RedisTestServer(FreePort());
+        var server = new RedisTestServer(FreePort(), password);
         await server.StartAsync();
         return server;
     }
@@ -69,6 +72,12 @@ public sealed class RedisTestServer : IAsyncDisposable
         foreach (var argument in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes" })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (_password is not null)
+        {
+            start.ArgumentList.Add("--requirepass");
+            start.ArgumentList.Add(_password);
         }
 
         try
@@ -126,20 +135,32 @@ public sealed class RedisTestServer : IAsyncDisposable
     /// </summary>
     public static async Task<object?> CommandAsync(string address, params string[] arguments)
     {
-        var endPoint = address.Split(',')[0];
+        var parts = address.Split(',');
+        var endPoint = parts[0];
         var colon = endPoint.LastIndexOf(':');
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Parse(endPoint[..colon]), int.Parse(endPoint[(colon + 1)..], CultureInfo.InvariantCulture));
         var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        if (parts.FirstOrDefault(p => p.StartsWith("password=", StringComparison.Ordinal)) is { } password)
+        {
+            await stream.WriteAsync(Request(["AUTH", password["password=".Length..]]));
+            await ReadReplyAsync(reader);
+        }
+
+        await stream.WriteAsync(Request(arguments));
+        return await ReadReplyAsync(reader);
+    }
+
+    private static byte[] Request(string[] arguments)
+    {
         var request = new StringBuilder().Append('*').Append(arguments.Length).Append("\r\n");
         foreach (var argument in arguments)
         {
             request.Append('$').Append(Encoding.UTF8.GetByteCount(argument)).Append("\r\n").Append(argument).Append("\r\n");
         }
 
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
-        using var reader = new StreamReader(stream, Encoding.Latin1);
-        return await ReadReplyAsync(reader);
+        return Encoding.UTF8.GetBytes(request.ToString());
     }
 
     private static async Task<object?> ReadReplyAsync(StreamReader reader)
