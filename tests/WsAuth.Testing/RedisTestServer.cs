@@ -144,7 +144,8 @@ public sealed class RedisTestServer : IAsyncDisposable
         using var reader = new StreamReader(stream, Encoding.Latin1);
         if (parts.FirstOrDefault(p => p.StartsWith("password=", StringComparison.Ordinal)) is { } password)
         {
-            await stream.WriteAsync(Request(["AUTH", password["password=".Length..]]));
+            var user = parts.FirstOrDefault(p => p.StartsWith("user=", StringComparison.Ordinal));
+            await stream.WriteAsync(Request(user is null ? ["AUTH", password["password=".Length..]] : ["AUTH", user["user=".Length..], password["password=".Length..]]));
             await ReadReplyAsync(reader);
         }
 
