@@ -97,8 +97,11 @@ public class RedisStartupTests
             var ticket = await TicketTestApp.IssueAsync(app);
             var keys = await RedisTicketApp.KeysAsync(prefix);
             var redeemed = await TicketTestApp.RedeemAsync(app, ticket);
+            var cache = app.App.Services.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>();
+            await cache.SetStringAsync(prefix + "cache-entry", "cached", new Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30) });
 
-            // Assert
+            // Assert: tickets and the app's own cache work side by side on the one set-up.
+            Assert.Equal("cached", await cache.GetStringAsync(prefix + "cache-entry"));
             Assert.Single(keys);
             Assert.Equal(HttpStatusCode.SwitchingProtocols, redeemed.Status);
             Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreConnecting" && e.Message.Contains("RedisCacheOptions." + setting, StringComparison.Ordinal));
