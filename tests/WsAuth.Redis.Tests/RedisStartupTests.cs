@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -97,8 +98,8 @@ public class RedisStartupTests
             var ticket = await TicketTestApp.IssueAsync(app);
             var keys = await RedisTicketApp.KeysAsync(prefix);
             var redeemed = await TicketTestApp.RedeemAsync(app, ticket);
-            var cache = app.App.Services.GetRequiredService<Microsoft.Extensions.Caching.Distributed.IDistributedCache>();
-            await cache.SetStringAsync(prefix + "cache-entry", "cached", new Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30) });
+            var cache = app.App.Services.GetRequiredService<IDistributedCache>();
+            await cache.SetStringAsync(prefix + "cache-entry", "cached", new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30) });
 
             // Assert: tickets and the app's own cache work side by side on the one set-up.
             Assert.Equal("cached", await cache.GetStringAsync(prefix + "cache-entry"));
