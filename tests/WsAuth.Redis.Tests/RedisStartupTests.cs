@@ -138,8 +138,13 @@ public class RedisStartupTests
 
         Assert.Equal("cached", await cache.GetStringAsync(prefix + "cache-entry"));
         Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, ticket)).Status);
+        cache.SetString(prefix + "sliding", "kept", new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(30) });
+        await cache.RefreshAsync(prefix + "sliding");
+        Assert.Equal("kept", cache.GetString(prefix + "sliding"));
         await cache.RemoveAsync(prefix + "cache-entry");
+        cache.Remove(prefix + "sliding");
         Assert.Null(await cache.GetStringAsync(prefix + "cache-entry"));
+        Assert.Null(cache.GetString(prefix + "sliding"));
     }
 
     [RedisFact]
