@@ -35,6 +35,8 @@ public sealed class RedisTestServer : IAsyncDisposable
         _password = password;
     }
 
+    private RedisTestServer WithPort(int port) => new(port, _password);
+
     /// <summary>Whether <c>WSAUTH_SKIP_REDIS=1</c> asks to skip the Redis tests; never honoured under CI (<c>CI=true</c>).</summary>
     public static bool Skipped => Environment.GetEnvironmentVariable(SkipVariable) == "1" && Environment.GetEnvironmentVariable("CI") != "true";
 
@@ -56,9 +58,21 @@ public sealed class RedisTestServer : IAsyncDisposable
     /// <param name="password">A password the server requires (<c>requirepass</c>), also after a restart.</param>
     public static async Task<RedisTestServer> StartOwnAsync(string? password = null)
     {
+        // A port the OS just called free can be taken by another test before redis-server binds it: then try another.
         var server = new RedisTestServer(FreePort(), password);
-        await server.StartAsync();
-        return server;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 4)
+            {
+                await server.StopAsync();
+                server = server.WithPort(FreePort());
+            }
+        }
     }
 
     /// <summary>(Re)starts the process on the same port, empty: nothing was persisted.</summary>
@@ -94,23 +108,31 @@ public sealed class RedisTestServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var attempt = 0; attempt < 200 && !_process.HasExited; attempt++)
         {
             try
             {
-                if (await CommandAsync(Address, "PING") is "PONG")
+                // This process, not another test's server that took the port first.
+                var info = (string?)await CommandAsync(Address, "INFO", "server") ?? string.Empty;
+                if (info.Contains("process_id:" + _process.Id.ToString(CultureInfo.InvariantCulture) + "\r\n", StringComparison.Ordinal))
                 {
                     return;
                 }
+
+                break;
             }
             catch (Exception ex) when (ex is SocketException or IOException)
             {
+            }
+            catch (InvalidOperationException)
+            {
+                break; // another server (it wants a password, or refused): the port is taken
             }
 
             await Task.Delay(25);
         }
 
-        throw new InvalidOperationException($"redis-server did not answer on {Address}.");
+        throw new InvalidOperationException($"redis-server did not start on {Address} (the port may be taken).");
     }
 
     /// <summary>Kills the process: Redis is gone, as after a crash; every connection drops.</summary>
