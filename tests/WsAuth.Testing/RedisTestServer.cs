@@ -27,15 +27,17 @@ public sealed class RedisTestServer : IAsyncDisposable
         + "To skip these tests instead, set WSAUTH_SKIP_REDIS=1 (CI never does).";
 
     private readonly string? _password;
+    private readonly string[] _arguments;
     private Process? _process;
 
-    private RedisTestServer(int port, string? password)
+    private RedisTestServer(int port, string? password, string[] arguments)
     {
         Port = port;
         _password = password;
+        _arguments = arguments;
     }
 
-    private RedisTestServer WithPort(int port) => new(port, _password);
+    private RedisTestServer WithPort(int port) => new(port, _password, _arguments);
 
     /// <summary>Whether <c>WSAUTH_SKIP_REDIS=1</c> asks to skip the Redis tests; never honoured under CI (<c>CI=true</c>).</summary>
     public static bool Skipped => Environment.GetEnvironmentVariable(SkipVariable) == "1" && Environment.GetEnvironmentVariable("CI") != "true";
@@ -56,10 +58,11 @@ public sealed class RedisTestServer : IAsyncDisposable
 
     /// <summary>Starts a throwaway redis-server of the test's own on a free loopback port, without persistence.</summary>
     /// <param name="password">A password the server requires (<c>requirepass</c>), also after a restart.</param>
-    public static async Task<RedisTestServer> StartOwnAsync(string? password = null)
+    /// <param name="arguments">More redis-server arguments (such as <c>--cluster-enabled yes</c>).</param>
+    public static async Task<RedisTestServer> StartOwnAsync(string? password = null, params string[] arguments)
     {
         // A port the OS just called free can be taken by another test before redis-server binds it: then try another.
-        var server = new RedisTestServer(FreePort(), password);
+        var server = new RedisTestServer(FreePort(), password, arguments);
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -93,6 +96,11 @@ public sealed class RedisTestServer : IAsyncDisposable
         {
             start.ArgumentList.Add("--requirepass");
             start.ArgumentList.Add(_password);
+        }
+
+        foreach (var argument in _arguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
         try
