@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using WsAuth;
 using WsAuth.Sample;
 
@@ -23,6 +24,15 @@ builder.Services.Configure<WebSocketOptions>(o =>
     o.KeepAliveInterval = TimeSpan.FromSeconds(30);
     o.KeepAliveTimeout = TimeSpan.FromSeconds(30);
 });
+
+// Several instances behind one address: give each the same Sample:DataProtectionKeysPath (a folder they share), so a
+// login cookie issued by one is read by every other. Without it, keys stay per process (ASP.NET Core's default).
+if (builder.Configuration["Sample:DataProtectionKeysPath"] is { Length: > 0 } keysPath)
+{
+    builder.Services.AddDataProtection()
+        .PersistKeysToFileSystem(new DirectoryInfo(keysPath))
+        .SetApplicationName("WsAuth.Sample");
+}
 
 // The app's own authentication: a cookie set by POST /auth/login (a demo login with no password).
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -76,11 +86,26 @@ var webSocketAuth = builder.Services.AddWebSocketAuth(o =>
     .AddCookie()
     .AddFirstMessage();         // nothing on the handshake: the first message {"type":"auth","token":"<jwt>"} authenticates
 
-// Tickets live in memory (one instance) unless WsAuth:Postgres:ConnectionString is set: then every instance shares them.
-if (builder.Configuration["WsAuth:Postgres:ConnectionString"] is { Length: > 0 } postgres)
+// Tickets live in memory (one instance) unless WsAuth:Redis:Configuration or WsAuth:Postgres:ConnectionString is set:
+// then every instance given the same value shares them (issued by one, redeemed once on any).
+var redis = builder.Configuration["WsAuth:Redis:Configuration"] is { Length: > 0 };
+var postgres = builder.Configuration["WsAuth:Postgres:ConnectionString"];
+if (redis && !string.IsNullOrEmpty(postgres))
+{
+    throw new InvalidOperationException("Set one ticket store: WsAuth:Redis:Configuration or WsAuth:Postgres:ConnectionString, not both.");
+}
+
+if (redis)
+{
+    webSocketAuth.AddRedisTicketStore(); // the WsAuth:Redis section: Configuration, KeyPrefix, OperationTimeout
+}
+else if (!string.IsNullOrEmpty(postgres))
 {
     webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true));
 }
+
+// GET /healthz: 200 Healthy, or 503 Unhealthy while the shared ticket store cannot store tickets.
+builder.Services.AddHealthChecks().AddWebSocketTicketStore();
 
 var app = builder.Build();
 
@@ -116,6 +141,8 @@ app.MapGet("/auth/methods", () => Results.Ok(new { methods = SampleMethods.Enabl
 app.MapWebSocketTickets("/ws/ticket");
 
 app.Map("/ws", EchoEndpoint.HandleAsync);
+
+app.MapHealthChecks("/healthz");
 
 app.Run();
 

@@ -1,0 +1,14 @@
+namespace WsAuth.Redis.Tests;
+
+/// <summary>
+/// The public surface of WsAuth.Redis is the options and one builder extension class; everything else is internal. The
+/// members themselves are tracked by PublicApiAnalyzers (src/WsAuth.Redis/PublicAPI.*.txt).
+/// </summary>
+public class RedisPublicApiTests
+{
+    [Fact]
+    public void OnlyTheOptionsAndTheBuilderExtension_ArePublic()
+        => Assert.Equal(
+            ["Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderRedisExtensions", "WsAuth.RedisTicketStoreOptions"],
+            typeof(RedisTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
+}
