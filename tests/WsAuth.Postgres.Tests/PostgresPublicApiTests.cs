@@ -2,7 +2,7 @@ using WsAuth.Testing;
 
 namespace WsAuth.Postgres.Tests;
 
-/// <summary>The public surface of WsAuth.Postgres is the options and one builder extension; everything else is internal.</summary>
+/// <summary>The public surface of WsAuth.Postgres is the options and one builder extension per feature; everything else is internal.</summary>
 public class PostgresPublicApiTests
 {
     [Fact]
@@ -12,8 +12,13 @@ public class PostgresPublicApiTests
             Path.Combine(PublicApiSnapshot.RepositoryRoot(), "src", "WsAuth.Postgres", "PublicAPI.txt"));
 
     [Fact]
-    public void OnlyTheOptionsAndTheBuilderExtension_ArePublic()
+    public void OnlyTheOptionsAndTheBuilderExtensions_ArePublic()
         => Assert.Equal(
-            ["Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderPostgresExtensions", "WsAuth.PostgresTicketStoreOptions"],
+            [
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderPostgresExtensions",
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderPostgresRevocationExtensions",
+                "WsAuth.PostgresRevocationOptions",
+                "WsAuth.PostgresTicketStoreOptions",
+            ],
             typeof(PostgresTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
 }
