@@ -76,10 +76,17 @@ var webSocketAuth = builder.Services.AddWebSocketAuth(o =>
     .AddCookie()
     .AddFirstMessage();         // nothing on the handshake: the first message {"type":"auth","token":"<jwt>"} authenticates
 
-// Tickets live in memory (one instance) unless WsAuth:Postgres:ConnectionString is set: then every instance shares them.
+// Tickets and revocations live in memory (one instance) unless WsAuth:Postgres:ConnectionString is set: then every
+// instance shares them (POST /auth/logout-everywhere closes the caller's sockets on all of them).
 if (builder.Configuration["WsAuth:Postgres:ConnectionString"] is { Length: > 0 } postgres)
 {
-    webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true));
+    var createTables = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true);
+    webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = createTables);
+    webSocketAuth.AddPostgresRevocation(postgres, o => o.CreateTableIfMissing = createTables);
+}
+else
+{
+    webSocketAuth.AddRevocation();
 }
 
 var app = builder.Build();
@@ -98,7 +105,8 @@ app.MapPost("/auth/login", async (LoginRequest request, HttpContext context, Sam
         return Results.BadRequest(new { error = "user must be 1 to 64 letters, digits, '.', '_' or '-'" });
     }
 
-    var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme);
+    // The name identifier is the subject revocation and refresh know the user by (the token's "sub" is the same).
+    var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.NameIdentifier, user)], CookieAuthenticationDefaults.AuthenticationScheme);
     await context.SignInAsync(new ClaimsPrincipal(identity));
     return Results.Ok(new { token = tokens.Create(user) });
 });
@@ -108,6 +116,9 @@ app.MapPost("/auth/logout", async (HttpContext context) =>
     await context.SignOutAsync();
     return Results.NoContent();
 });
+
+// Revokes the caller everywhere: their sockets close with 4401 "revoked", their earlier tokens and cookies get 401.
+app.MapLogoutEverywhere();
 
 // Which WsAuth methods this server has, for the page (SampleMethods.cs).
 app.MapGet("/auth/methods", () => Results.Ok(new { methods = SampleMethods.Enabled }));

@@ -52,6 +52,16 @@ public interface IWebSocketRevocation
     /// <exception cref="ArgumentException">The subject is empty or too long, or the reason is not a reason code.</exception>
     Task DisconnectUserAsync(string subject, string? reason = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether a credential of <paramref name="user"/> issued at <paramref name="issuedAt"/> is revoked, as this instance
+    /// knows now (no I/O). Use it to refuse revoked cookies or tokens on the app's own HTTP endpoints as WsAuth refuses
+    /// them at the handshake. A credential with no known issue time is revoked while its user has a live revocation.
+    /// </summary>
+    /// <param name="user">The user.</param>
+    /// <param name="issuedAt">When the credential was issued (a cookie's <c>AuthenticationProperties.IssuedUtc</c>, a JWT's <c>iat</c>), if known.</param>
+    /// <returns><see langword="true"/> when the credential must be refused.</returns>
+    bool IsRevoked(ClaimsPrincipal user, DateTimeOffset? issuedAt);
+
     /// <summary>Closes one session (socket) on whichever instance holds it.</summary>
     /// <param name="sessionId">The session's id, <see cref="IWebSocketAuthFeature.SessionId"/>.</param>
     /// <param name="reason">An optional reason code for logs.</param>

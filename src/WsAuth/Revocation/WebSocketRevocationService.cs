@@ -103,6 +103,12 @@ internal sealed partial class WebSocketRevocationService : IWebSocketRevocation,
         return issuedAt is not { } issued || issued < revoked.IssuedBefore;
     }
 
+    public bool IsRevoked(ClaimsPrincipal user, DateTimeOffset? issuedAt)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return IsRevoked(RevocationIdentity.SubjectOf(user), RevocationIdentity.IssuedAt(issuedAt, user));
+    }
+
     /// <summary>Called by a session once registered: closes it at once if a revocation overtook its handshake.</summary>
     public void OnRegistered(IRevocableSession session)
     {
