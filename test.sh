@@ -2,14 +2,20 @@
 # Runs every WsAuth test on a fresh Debian machine like CI's:
 #   - installs what is missing (Debian packages: postgresql, chromium; npm packages of clients/js),
 #   - starts a throwaway PostgreSQL cluster on 127.0.0.1 (unless WSAUTH_POSTGRES is already set),
+#   - starts a throwaway redis-server on 127.0.0.1, on a free high port, without persistence (unless WSAUTH_REDIS is set),
 #   - runs `dotnet test WsAuth.sln` and, when clients/js exists, its `npm test`.
-# Plain `dotnet test` still works for the tests that need nothing; the PostgreSQL tests then fail with a message
-# saying how to start a server, unless WSAUTH_SKIP_POSTGRES=1.
+# Plain `dotnet test` still works for the tests that need nothing; the PostgreSQL and Redis tests then fail with a
+# message saying how to start a server, unless WSAUTH_SKIP_POSTGRES=1 / WSAUTH_SKIP_REDIS=1 (CI never sets them).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 
 log() { printf '\n== %s\n' "$*"; }
+
+# What to stop when the script ends, however it ends.
+cleanup_steps=()
+cleanup() { for step in "${cleanup_steps[@]}"; do eval "$step" || true; done; }
+trap cleanup EXIT
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -19,6 +25,7 @@ as_root() {
 missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ] && [ "${WSAUTH_NO_INSTALL:-}" != 1 ]; then
   log "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -42,7 +49,7 @@ if [ -z "${WSAUTH_POSTGRES:-}" ] && [ "${WSAUTH_SKIP_POSTGRES:-}" != 1 ]; then
     log "starting PostgreSQL cluster '$cluster'"
     as_root pg_ctlcluster "$pg_version" "$cluster" start
     if [ "${WSAUTH_KEEP_POSTGRES:-}" != 1 ]; then
-      trap 'as_root pg_ctlcluster "'"$pg_version"'" "'"$cluster"'" stop >/dev/null 2>&1 || true' EXIT
+      cleanup_steps+=("as_root pg_ctlcluster '$pg_version' '$cluster' stop >/dev/null 2>&1")
     fi
   fi
   for _ in $(seq 1 30); do
@@ -55,26 +62,45 @@ if [ -z "${WSAUTH_POSTGRES:-}" ] && [ "${WSAUTH_SKIP_POSTGRES:-}" != 1 ]; then
   export WSAUTH_POSTGRES_CLUSTER="$pg_version/$cluster"
 fi
 
-# 3. npm packages and tests of the browser client
+# 3. A throwaway redis-server (loopback only, no persistence, a free high port; stopped when the tests end). The fault
+#    tests start their own redis-server processes from PATH besides this one.
+if [ -z "${WSAUTH_REDIS:-}" ] && [ "${WSAUTH_SKIP_REDIS:-}" != 1 ]; then
+  redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  redis_dir=$(mktemp -d)
+  log "starting redis-server on 127.0.0.1:$redis_port"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
+    --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+  cleanup_steps+=("kill \$(cat '$redis_dir/redis.pid') 2>/dev/null; rm -rf '$redis_dir'")
+  for _ in $(seq 1 40); do
+    if [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ]; then break; fi
+    sleep 0.25
+  done
+  export WSAUTH_REDIS="127.0.0.1:$redis_port"
+fi
+
+# 4. npm packages and tests of the browser client
+npm_log=$(mktemp /tmp/wsauth-npm-test.XXXXXX.log)
+dotnet_log=$(mktemp /tmp/wsauth-dotnet-test.XXXXXX.log)
+cleanup_steps+=("rm -f '$npm_log' '$dotnet_log'")
 npm_summary=""
 if [ -f clients/js/package.json ]; then
   log "clients/js: npm test"
-  (cd clients/js && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee /tmp/wsauth-npm-test.log
-  npm_pass=$(grep -E '^# pass' /tmp/wsauth-npm-test.log | awk '{s+=$3} END {print s+0}')
-  npm_fail=$(grep -E '^# fail' /tmp/wsauth-npm-test.log | awk '{s+=$3} END {print s+0}')
+  (cd clients/js && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee "$npm_log"
+  npm_pass=$(grep -E '^# pass' "$npm_log" | awk '{s+=$3} END {print s+0}')
+  npm_fail=$(grep -E '^# fail' "$npm_log" | awk '{s+=$3} END {print s+0}')
   npm_summary="$npm_pass passed, $npm_fail failed"
 fi
 
-# 4. Every .NET test
+# 5. Every .NET test
 log "dotnet test WsAuth.sln"
 set +e
-dotnet test WsAuth.sln "$@" 2>&1 | tee /tmp/wsauth-dotnet-test.log
+dotnet test WsAuth.sln "$@" 2>&1 | tee "$dotnet_log"
 status=${PIPESTATUS[0]}
 set -e
 
-passed=$(grep -Eo 'Passed: +[0-9]+' /tmp/wsauth-dotnet-test.log | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' /tmp/wsauth-dotnet-test.log | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo 'Skipped: +[0-9]+' /tmp/wsauth-dotnet-test.log | awk '{s+=$2} END {print s+0}')
+passed=$(grep -Eo 'Passed: +[0-9]+' "$dotnet_log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$dotnet_log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$dotnet_log" | awk '{s+=$2} END {print s+0}')
 [ -n "$npm_summary" ] && echo "npm: $npm_summary"
 echo "dotnet: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -16,12 +16,17 @@
 #                               wsauth_bench_tickets, created if missing). Unset: test.sh's cluster (15/wsauth_test on
 #                               127.0.0.1:55432) when it exists, started if it is down and stopped again at the end.
 #                               No database: those rows say so and everything else runs.
+#   WSAUTH_REDIS=host:port      the redis-server of the ticket-redis row (its own key prefix). Unset: a throwaway
+#                               redis-server on a free loopback port, no persistence, stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 started=$(date +%s)
 log() { printf '\n== %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+cleanup_steps=()
+cleanup() { for step in "${cleanup_steps[@]}"; do eval "$step" || true; done; }
+trap cleanup EXIT
 
 # 1. Tools: gnuplot draws the chart; node + the peer's packages run the Node peer (skipped with a message if absent).
 if ! command -v gnuplot >/dev/null 2>&1 && [ "${WSAUTH_NO_INSTALL:-}" != 1 ]; then
@@ -42,7 +47,7 @@ if [ -z "${WSAUTH_POSTGRES:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; th
     if [ "$pg_status" != online ]; then
       log "starting test.sh's PostgreSQL cluster $pg_version/wsauth_test (stopped again at the end)"
       if as_root pg_ctlcluster "$pg_version" wsauth_test start; then
-        [ "${WSAUTH_KEEP_POSTGRES:-}" = 1 ] || trap 'as_root pg_ctlcluster "'"$pg_version"'" wsauth_test stop >/dev/null 2>&1 || true' EXIT
+        [ "${WSAUTH_KEEP_POSTGRES:-}" = 1 ] || cleanup_steps+=("as_root pg_ctlcluster '$pg_version' wsauth_test stop >/dev/null 2>&1")
       fi
     fi
     as_root runuser -u postgres -- psql -q -h 127.0.0.1 -p "$pg_port" -tc "SELECT 1 FROM pg_database WHERE datname='wsauth_test'" 2>/dev/null | grep -q 1 \
@@ -51,6 +56,21 @@ if [ -z "${WSAUTH_POSTGRES:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; th
   fi
 fi
 if [ -n "${WSAUTH_POSTGRES:-}" ]; then echo "PostgreSQL for the ticket store rows: WSAUTH_POSTGRES"; else echo "PostgreSQL: none, the ticket-postgres rows will say so"; fi
+
+# Redis for the ticket-redis row: WSAUTH_REDIS, else a throwaway redis-server (loopback, no persistence).
+if [ -z "${WSAUTH_REDIS:-}" ] && command -v redis-server >/dev/null 2>&1; then
+  redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  redis_dir=$(mktemp -d)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
+    --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+  cleanup_steps+=("kill \$(cat '$redis_dir/redis.pid') 2>/dev/null; rm -rf '$redis_dir'")
+  for _ in $(seq 1 40); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ] && break
+    sleep 0.25
+  done
+  export WSAUTH_REDIS="127.0.0.1:$redis_port"
+fi
+if [ -n "${WSAUTH_REDIS:-}" ]; then echo "Redis for the ticket-redis row: $WSAUTH_REDIS"; else echo "Redis: none (apt-get install redis-server), the ticket-redis row will say so"; fi
 
 # 2. Memory is measured at 10,000 connections: client and server each need a descriptor per connection.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Proves the NuGet package works for a user: packs WsAuth into a local folder feed, creates a scratch app that
-# restores it from there (not from the project), builds it, runs it on loopback and completes a WebSocket handshake.
+# Proves the NuGet packages work for a user: packs every package into a local folder feed, creates a scratch app that
+# restores them from there (not from the project), builds it, runs it on loopback and completes WebSocket handshakes
+# and a ticket round trip on each ticket store it can reach: in memory always, PostgreSQL when WSAUTH_POSTGRES is set,
+# Redis at WSAUTH_REDIS (or a throwaway redis-server this script starts when redis-server is installed).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work=$(mktemp -d)
 app_pid=
-trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; rm -rf "$work"' EXIT
+redis_pid=
+trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 echo "== packing every project under src/ into $work/feed"
 for project in "$root"/src/*/*.csproj; do
@@ -54,6 +57,7 @@ cat > "$work/app/Scratch.csproj" <<XML
   <ItemGroup>
     <PackageReference Include="WsAuth" Version="$version" />
     <PackageReference Include="WsAuth.Postgres" Version="$version" />
+    <PackageReference Include="WsAuth.Redis" Version="$version" />
   </ItemGroup>
 </Project>
 XML
@@ -68,10 +72,17 @@ builder.Services.AddAuthorization();
 var webSocketAuth = builder.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add("https://app.example.com"))
     .AddAuthenticator<KeyAuthenticator>("key")
     .AddTickets();
-if (Environment.GetEnvironmentVariable("WSAUTH_POSTGRES") is { Length: > 0 } postgres)
+switch (Environment.GetEnvironmentVariable("SMOKE_STORE"))
 {
-    webSocketAuth.AddPostgresTicketStore(postgres, o => { o.TableName = "wsauth_smoke_tickets"; o.CreateTableIfMissing = true; });
+    case "postgres":
+        webSocketAuth.AddPostgresTicketStore(Environment.GetEnvironmentVariable("WSAUTH_POSTGRES")!, o => { o.TableName = "wsauth_smoke_tickets"; o.CreateTableIfMissing = true; });
+        break;
+    case "redis":
+        webSocketAuth.AddRedisTicketStore(Environment.GetEnvironmentVariable("WSAUTH_REDIS")!, o => o.KeyPrefix = "wsauth-smoke:ticket:");
+        break;
 }
+
+builder.Services.AddHealthChecks().AddWebSocketTicketStore();
 
 var app = builder.Build();
 app.UseAuthentication();
@@ -79,6 +90,7 @@ app.UseAuthorization();
 app.UseWebSocketAuth();
 app.MapPost("/login", (HttpContext c) => c.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "smoke")], "Cookies"))));
 app.MapWebSocketTickets("/ws/ticket");
+app.MapHealthChecks("/healthz");
 app.Map("/ws", async context =>
 {
     using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -99,29 +111,54 @@ CS
 # It really came from the folder feed.
 test -d "$work/packages/wsauth/$version"
 test -d "$work/packages/wsauth.postgres/$version"
+test -d "$work/packages/wsauth.redis/$version"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-(cd "$work/app" && ASPNETCORE_ENVIRONMENT=Development exec dotnet bin/Release/net10.0/Scratch.dll --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1) &
-app_pid=$!
-for _ in $(seq 1 60); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-  sleep 0.5
-done
+# Redis: WSAUTH_REDIS, else a throwaway redis-server (loopback, no persistence) when one is installed.
+if [ -z "${WSAUTH_REDIS:-}" ] && command -v redis-server >/dev/null 2>&1; then
+  redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 1 40); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ] && break
+    sleep 0.25
+  done
+  export WSAUTH_REDIS="127.0.0.1:$redis_port"
+fi
 
 handshake() {
   curl -s -i --max-time 3 -H "Connection: Upgrade" -H "Upgrade: websocket" -H "Sec-WebSocket-Version: 13" \
     -H "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==" "$@" "http://127.0.0.1:$port/ws" 2>/dev/null | head -n 1 | tr -d '\r' || true
 }
-ok=$(handshake -H "Origin: https://app.example.com" -H "X-Key: demo")
-cross=$(handshake -H "Origin: https://evil.test" -H "X-Key: demo")
-none=$(handshake -H "Origin: https://app.example.com")
-curl -s -o /dev/null -c "$work/cookies" -X POST "http://127.0.0.1:$port/login"
-ticket=$(curl -s -b "$work/cookies" -H "Origin: https://app.example.com" -X POST "http://127.0.0.1:$port/ws/ticket" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket"])')
-redeemed=$(handshake -H "Origin: https://app.example.com" --url-query "ticket=$ticket")
-replayed=$(handshake -H "Origin: https://app.example.com" --url-query "ticket=$ticket")
-store=$([ -n "${WSAUTH_POSTGRES:-}" ] && echo PostgreSQL || echo in-memory)
-echo "allowed origin + key: $ok | foreign origin: $cross | no credential: $none | ticket ($store): $redeemed | replay: $replayed"
-[[ "$ok" == *" 101 "* ]] && [[ "$cross" == *" 403 "* ]] && [[ "$none" == *" 401 "* ]] \
-  && [[ "$redeemed" == *" 101 "* ]] && [[ "$replayed" == *" 401 "* ]] || { cat "$work/app.log"; echo "package smoke test FAILED"; exit 1; }
-echo "package smoke test passed: WsAuth and WsAuth.Postgres $version from a folder feed complete guarded handshakes and a ticket round trip"
+
+# One run of the scratch app on a store: guarded handshakes, a ticket redeemed once, the health check.
+smoke() {
+  local store=$1
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  (cd "$work/app" && SMOKE_STORE=$store ASPNETCORE_ENVIRONMENT=Development exec dotnet bin/Release/net10.0/Scratch.dll --urls "http://127.0.0.1:$port" >"$work/app-$store.log" 2>&1) &
+  app_pid=$!
+  for _ in $(seq 1 60); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+    sleep 0.5
+  done
+  local ok cross none ticket redeemed replayed health
+  ok=$(handshake -H "Origin: https://app.example.com" -H "X-Key: demo")
+  cross=$(handshake -H "Origin: https://evil.test" -H "X-Key: demo")
+  none=$(handshake -H "Origin: https://app.example.com")
+  curl -s -o /dev/null -c "$work/cookies" -X POST "http://127.0.0.1:$port/login"
+  ticket=$(curl -s -b "$work/cookies" -H "Origin: https://app.example.com" -X POST "http://127.0.0.1:$port/ws/ticket" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket"])') || ticket=none
+  redeemed=$(handshake -H "Origin: https://app.example.com" --url-query "ticket=$ticket")
+  replayed=$(handshake -H "Origin: https://app.example.com" --url-query "ticket=$ticket")
+  health=$(curl -s --max-time 5 "http://127.0.0.1:$port/healthz" || true)
+  kill "$app_pid" 2>/dev/null; wait "$app_pid" 2>/dev/null || true; app_pid=
+  echo "[$store] allowed origin + key: $ok | foreign origin: $cross | no credential: $none | ticket: $redeemed | replay: $replayed | /healthz: $health"
+  [[ "$ok" == *" 101 "* ]] && [[ "$cross" == *" 403 "* ]] && [[ "$none" == *" 401 "* ]] \
+    && [[ "$redeemed" == *" 101 "* ]] && [[ "$replayed" == *" 401 "* ]] && [[ "$health" == Healthy ]] \
+    || { cat "$work/app-$store.log"; echo "package smoke test FAILED ($store store)"; exit 1; }
+}
+
+stores=(memory)
+[ -n "${WSAUTH_POSTGRES:-}" ] && stores+=(postgres)
+[ -n "${WSAUTH_REDIS:-}" ] && stores+=(redis)
+for store in "${stores[@]}"; do smoke "$store"; done
+echo "package smoke test passed: WsAuth, WsAuth.Postgres and WsAuth.Redis $version from a folder feed complete guarded handshakes and a ticket round trip (${stores[*]})"

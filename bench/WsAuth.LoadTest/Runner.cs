@@ -161,7 +161,7 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
             log.Write($"Handshakes, round {round + 1}/{settings.Rounds}:");
             foreach (var server in Rotate(servers, round))
             {
-                var sample = await HandshakeLoad.RunAsync(server.Process.EndPoint, server.Client, settings.Concurrency, _warmup, _measure, cancellationToken, server.Process.ReadCpuTimes);
+                var sample = await HandshakeLoad.RunAsync(server.Process.EndPoint, server.Client, settings.Concurrency, _warmup, _measure, cancellationToken, server.Process.ReadCpuTimes, server.Scenario.StoreCpu);
                 samples[server.Scenario.Id].Add(sample);
                 log.Write($" {server.Scenario.Id} {sample.PerSecond:0}/s");
             }
@@ -176,6 +176,12 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
             report.Notes.Add($"{server.Scenario.Title}: {tickets.Issued:N0} tickets were issued (POST /ws/ticket with the login cookie) before the loads, "
                 + "outside every measurement; each handshake redeemed one"
                 + (tickets.FetchedDuringLoad > 0 ? $"; {tickets.FetchedDuringLoad:N0} more were fetched mid-load when the pool ran dry (in the throughput, not the latency)." : "."));
+        }
+
+        foreach (var row in report.Handshakes.Where(r => r.StoreCpuMicroseconds is not null))
+        {
+            report.Notes.Add($"{row.Title}: redis-server itself used {row.StoreCpuMicroseconds:0.0} µs of CPU per handshake (median over rounds, "
+                + $"from /proc/<pid>/stat of the redis-server process, same window), on top of the app server's {row.ServerCpuMicroseconds:0.0} µs.");
         }
 
         var node = report.Handshakes.FirstOrDefault(r => r.Id == NodePeerScenario.ScenarioId && r.PerSecond > 0);
@@ -401,6 +407,11 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
                 row.ClientCpuMicroseconds = Math.Round(Median(mine.Select(s => s.ClientCpuMicroseconds!.Value)), 1);
                 row.ServerKernelShare = Math.Round(Median(mine.Select(s => s.ServerKernelShare ?? double.NaN)), 3);
                 row.ServerCpuRatio = Math.Round(Median(mine.Zip(baseline, (m, b) => m.ServerCpuMicroseconds / b.ServerCpuMicroseconds ?? double.NaN)), 3);
+            }
+
+            if (mine.Count > 0 && mine.All(s => s.StoreCpuMicroseconds is not null))
+            {
+                row.StoreCpuMicroseconds = Math.Round(Median(mine.Select(s => s.StoreCpuMicroseconds!.Value)), 1);
             }
 
             row.Succeeded = mine.Sum(s => s.Succeeded);

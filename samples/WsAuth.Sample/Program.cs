@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using WsAuth;
 using WsAuth.Sample;
 
@@ -23,6 +24,15 @@ builder.Services.Configure<WebSocketOptions>(o =>
     o.KeepAliveInterval = TimeSpan.FromSeconds(30);
     o.KeepAliveTimeout = TimeSpan.FromSeconds(30);
 });
+
+// Several instances behind one address: give each the same Sample:DataProtectionKeysPath (a folder they share), so a
+// login cookie issued by one is read by every other. Without it, keys stay per process (ASP.NET Core's default).
+if (builder.Configuration["Sample:DataProtectionKeysPath"] is { Length: > 0 } keysPath)
+{
+    builder.Services.AddDataProtection()
+        .PersistKeysToFileSystem(new DirectoryInfo(keysPath))
+        .SetApplicationName("WsAuth.Sample");
+}
 
 // The app's own authentication: a cookie set by POST /auth/login (a demo login with no password).
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -76,9 +86,22 @@ var webSocketAuth = builder.Services.AddWebSocketAuth(o =>
     .AddCookie()
     .AddFirstMessage();         // nothing on the handshake: the first message {"type":"auth","token":"<jwt>"} authenticates
 
-// Tickets and revocations live in memory (one instance) unless WsAuth:Postgres:ConnectionString is set: then every
-// instance shares them (POST /auth/logout-everywhere closes the caller's sockets on all of them).
-if (builder.Configuration["WsAuth:Postgres:ConnectionString"] is { Length: > 0 } postgres)
+// Tickets and revocations live in memory (one instance) unless WsAuth:Redis:Configuration or
+// WsAuth:Postgres:ConnectionString is set: then every instance given the same value shares them (a ticket issued by one
+// is redeemed once on any; POST /auth/logout-everywhere closes the caller's sockets on all of them).
+var redis = builder.Configuration["WsAuth:Redis:Configuration"] is { Length: > 0 };
+var postgres = builder.Configuration["WsAuth:Postgres:ConnectionString"];
+if (redis && !string.IsNullOrEmpty(postgres))
+{
+    throw new InvalidOperationException("Set one ticket store: WsAuth:Redis:Configuration or WsAuth:Postgres:ConnectionString, not both.");
+}
+
+if (redis)
+{
+    webSocketAuth.AddRedisTicketStore(); // the WsAuth:Redis section: Configuration, KeyPrefix, OperationTimeout
+    webSocketAuth.AddRedisRevocation();
+}
+else if (!string.IsNullOrEmpty(postgres))
 {
     var createTables = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true);
     webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = createTables);
@@ -88,6 +111,10 @@ else
 {
     webSocketAuth.AddRevocation();
 }
+
+// GET /healthz: 200 Healthy, or 503 Unhealthy while the shared ticket store cannot store tickets or handshakes are
+// refused because the revocation backplane is unreachable (Degraded while it is lost within WsAuth:Revocation:MaxStaleness).
+builder.Services.AddHealthChecks().AddWebSocketTicketStore().AddWebSocketRevocation();
 
 var app = builder.Build();
 
@@ -127,6 +154,8 @@ app.MapGet("/auth/methods", () => Results.Ok(new { methods = SampleMethods.Enabl
 app.MapWebSocketTickets("/ws/ticket");
 
 app.Map("/ws", EchoEndpoint.HandleAsync);
+
+app.MapHealthChecks("/healthz");
 
 app.Run();
 

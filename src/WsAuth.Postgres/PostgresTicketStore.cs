@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,7 +13,7 @@ namespace WsAuth.Postgres;
 /// burns the ticket rather than risking a second use. Pooled connections broken by a restart are replaced by Npgsql,
 /// so the store recovers by itself.
 /// </summary>
-internal sealed partial class PostgresTicketStore : IWebSocketTicketStore
+internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHealthCheck
 {
     /// <summary>While the database keeps failing, one error line per this interval; the rest go to Debug.</summary>
     private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(10);
@@ -72,6 +73,45 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Healthy when the database answers within the budget, is not a read-only standby and has the ticket table. The
+    /// result names the table, never the connection string; the exception is not attached.
+    /// </summary>
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string? problem;
+        try
+        {
+            problem = await RunAsync("answer a health check", async token =>
+            {
+                using var command = _dataSource.CreateCommand("SELECT pg_is_in_recovery(), to_regclass($1) IS NOT NULL");
+                command.CommandTimeout = _commandTimeoutSeconds;
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table.QualifiedName, NpgsqlDbType = NpgsqlDbType.Text });
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    return reader.GetBoolean(0) ? "the server is a read-only standby"
+                        : !reader.GetBoolean(1) ? $"the table {Table.QualifiedName} does not exist"
+                        : null;
+                }
+            }, cancellationToken, report: false).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            problem = ex.GetType().Name;
+        }
+
+        var data = new Dictionary<string, object> { ["store"] = "postgresql", ["table"] = Table.QualifiedName };
+        return problem is null
+            ? HealthCheckResult.Healthy("The PostgreSQL ticket store answers.", data)
+            : new HealthCheckResult(
+                context.Registration.FailureStatus,
+                $"The PostgreSQL ticket store cannot store tickets ({problem}); ticket requests and handshakes get 503 store_unavailable.",
+                data: data);
+    }
+
     /// <summary>Deletes tickets that expired before <paramref name="before"/>, in bounded batches.</summary>
     /// <returns>How many rows were deleted.</returns>
     internal async Task<long> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
@@ -101,7 +141,7 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore
     /// failed or did not answer in time (a <see cref="TimeoutException"/> then); an abandoned operation is cancelled and
     /// its outcome observed in the background.
     /// </summary>
-    private async ValueTask<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    private async ValueTask<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool report = true)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(_budget);
@@ -112,7 +152,11 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ReportFailure(operation, ex);
+            if (report)
+            {
+                ReportFailure(operation, ex);
+            }
+
             throw;
         }
 
@@ -121,7 +165,11 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore
             // Commands are disposed synchronously (no I/O). WaitAsync: a stalled network must not hold the caller past the budget, even while Npgsql's own cancellation
             // of the command is still on its way.
             var result = await task.WaitAsync(budget.Token).ConfigureAwait(false);
-            ReportSuccess();
+            if (report)
+            {
+                ReportSuccess();
+            }
+
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -133,13 +181,21 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore
         {
             Observe(task);
             var timeout = new TimeoutException($"PostgreSQL did not {operation} within {_budget.TotalMilliseconds:0} ms.", ex);
-            ReportFailure(operation, timeout);
+            if (report)
+            {
+                ReportFailure(operation, timeout);
+            }
+
             throw timeout;
         }
         catch (Exception ex)
         {
             Observe(task);
-            ReportFailure(operation, ex);
+            if (report)
+            {
+                ReportFailure(operation, ex);
+            }
+
             throw;
         }
     }

@@ -34,7 +34,8 @@ internal static class PostgresTicketApp
         Action<PostgresTicketStoreOptions>? store = null,
         TimeProvider? clock = null,
         Action<WebSocketTicketOptions>? tickets = null,
-        Func<WebApplication, IEndpointConventionBuilder>? mapTickets = null)
+        Func<WebApplication, IEndpointConventionBuilder>? mapTickets = null,
+        Action<IServiceCollection>? services = null)
         => TicketTestApp.StartAsync(
             tickets: tickets,
             builder: ws => ws.AddPostgresTicketStore(connectionString ?? PostgresTestDatabase.ConnectionString, o =>
@@ -50,6 +51,8 @@ internal static class PostgresTicketApp
                 {
                     s.AddSingleton(clock);
                 }
+
+                services?.Invoke(s);
             },
             mapTickets: mapTickets);
 }

@@ -12,12 +12,13 @@ namespace WsAuth.LoadTest.Client;
 /// </summary>
 internal static class HandshakeLoad
 {
-    public static async Task<LoadSample> RunAsync(IPEndPoint server, HandshakeClient client, int concurrency, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken, Func<CpuTimes>? serverCpu = null)
+    public static async Task<LoadSample> RunAsync(IPEndPoint server, HandshakeClient client, int concurrency, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken, Func<CpuTimes>? serverCpu = null, Func<CpuTimes>? storeCpu = null)
     {
         // Single-use credentials (tickets) are fetched here, before the window opens: not part of what is measured.
         await client.PrepareLoadAsync(warmup + measure, concurrency, cancellationToken);
         var window = new LoadWindow(warmup, measure);
         var cpu = serverCpu is null ? null : window.MeasureCpuAsync(serverCpu, cancellationToken);
+        var store = storeCpu is null ? null : window.MeasureCpuAsync(storeCpu, cancellationToken);
         var workers = new Task<WorkerStats>[concurrency];
         for (var i = 0; i < concurrency; i++)
         {
@@ -25,7 +26,8 @@ internal static class HandshakeLoad
         }
 
         var sample = LoadSample.From(await Task.WhenAll(workers), window.Measure);
-        return cpu is null ? sample : sample.WithCpu(await cpu);
+        sample = cpu is null ? sample : sample.WithCpu(await cpu);
+        return store is null ? sample : sample.WithStoreCpu(await store);
     }
 
     private static async Task<WorkerStats> WorkerAsync(IPEndPoint server, HandshakeClient client, LoadWindow window, CancellationToken cancellationToken)

@@ -90,6 +90,12 @@ internal sealed record LoadSample(double PerSecond, long Succeeded, long Failed,
     /// <summary>Share of the server's CPU time spent in the kernel (TCP, epoll, copies) rather than in user code.</summary>
     public double? ServerKernelShare { get; init; }
 
+    /// <summary>CPU time of the store process (redis-server) per successful operation in the window, microseconds.</summary>
+    public double? StoreCpuMicroseconds { get; init; }
+
+    public LoadSample WithStoreCpu(CpuUse store)
+        => Succeeded == 0 ? this : this with { StoreCpuMicroseconds = (store.ServerUser + store.ServerSystem) * 1e6 / Succeeded };
+
     public LoadSample WithCpu(CpuUse cpu)
         => Succeeded == 0 ? this : this with
         {

@@ -128,6 +128,9 @@ internal sealed class ThroughputRow
     /// <summary>Median over rounds of the server's CPU time per operation, microseconds.</summary>
     public double? ServerCpuMicroseconds { get; set; }
 
+    /// <summary>Median over rounds of the store process's CPU time per operation (redis-server), microseconds; null for most rows.</summary>
+    public double? StoreCpuMicroseconds { get; set; }
+
     /// <summary>Median over rounds of (server CPU per operation / bare Kestrel's in the same round).</summary>
     public double? ServerCpuRatio { get; set; }
 

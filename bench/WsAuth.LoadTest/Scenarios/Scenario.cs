@@ -30,6 +30,12 @@ internal abstract class Scenario
     /// <summary>Why this scenario cannot run on this machine (a missing tool), checked in the driver; null if it can.</summary>
     public virtual string? CheckAvailable(RunSettings settings) => null;
 
+    /// <summary>
+    /// Driver side: the CPU time so far of a store process the server relies on (redis-server), measured over the same
+    /// window as the server's own; null when the scenario has none.
+    /// </summary>
+    public virtual Func<CpuTimes>? StoreCpu => null;
+
     /// <summary>Starts the server process.</summary>
     public virtual Task<ServerProcess> StartAsync(RunSettings settings, CancellationToken cancellationToken)
         => ServerProcess.StartDotNetAsync(Id, cancellationToken);

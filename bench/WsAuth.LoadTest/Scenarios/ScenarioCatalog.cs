@@ -14,6 +14,7 @@ internal static class ScenarioCatalog
         new OriginWithLimiterScenario(),
         new TicketMemoryScenario(),
         new TicketPostgresScenario(),
+        new TicketRedisScenario(),
         new JwtSubprotocolScenario(),
         new JwtQueryScenario(),
         new FirstMessageScenario(),

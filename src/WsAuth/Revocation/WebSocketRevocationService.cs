@@ -303,6 +303,29 @@ internal sealed partial class WebSocketRevocationService : IWebSocketRevocation,
                 }
             }
 
+            // The store may have lost what this instance knows (a Redis restart without persistence, a restored
+            // backup): write it back, so that an instance started later knows it too.
+            var repaired = 0;
+            var loaded = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            foreach (var revocation in revocations)
+            {
+                loaded[revocation.Target] = revocation.IssuedBefore!.Value;
+            }
+
+            foreach (var (subject, known) in _revoked)
+            {
+                if (known.ExpiresAt > now && (!loaded.TryGetValue(subject, out var stored) || stored < known.IssuedBefore))
+                {
+                    await _backplane.PublishAsync(new WebSocketRevocationMessage(WebSocketRevocationKind.Revoke, subject, known.IssuedBefore, known.ExpiresAt, sender: _instanceId), _stopping.Token);
+                    repaired++;
+                }
+            }
+
+            if (repaired > 0)
+            {
+                Log.Repaired(_logger, repaired);
+            }
+
             var wasLost = _everLoaded;
             _everLoaded = true;
             _current = true;
@@ -388,6 +411,9 @@ internal sealed partial class WebSocketRevocationService : IWebSocketRevocation,
 
         [LoggerMessage(707, LogLevel.Error, "The revocation state could not be loaded ({ExceptionType}); retrying.", EventName = "RevocationLoadFailed")]
         public static partial void LoadFailed(ILogger logger, string? exceptionType);
+
+        [LoggerMessage(709, LogLevel.Warning, "The revocation store had lost {Count} revocation(s) this instance knows (a restart without persistence?); written back.", EventName = "RevocationRepaired")]
+        public static partial void Repaired(ILogger logger, int count);
 
         [LoggerMessage(708, LogLevel.Warning, "The app started before the revocation state could be loaded. Handshakes: {Behavior} until it is.", EventName = "RevocationStartWithoutState")]
         public static partial void StartWithoutState(ILogger logger, string behavior);

@@ -2,8 +2,9 @@ namespace WsAuth;
 
 /// <summary>
 /// Where issued WebSocket tickets wait to be redeemed. WsAuth ships an in-memory store (the default, one instance only)
-/// and a PostgreSQL store (package <c>WsAuth.Postgres</c>, for several instances); a Redis store is a few lines (see
-/// docs/tickets.md).
+/// and two shared stores for several instances: PostgreSQL (package <c>WsAuth.Postgres</c>) and Redis (package
+/// <c>WsAuth.Redis</c>). A store that also implements <see cref="Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck"/>
+/// is checked by <c>AddHealthChecks().AddWebSocketTicketStore()</c>.
 /// </summary>
 /// <remarks>
 /// <para>The store never sees a ticket. WsAuth hands it the ticket's id, the base64url SHA-256 of the ticket's random

@@ -1,0 +1,24 @@
+using WsAuth.Testing;
+
+namespace WsAuth.Redis.Tests;
+
+/// <summary>The public surface of WsAuth.Redis is the options and one builder extension class; everything else is internal.</summary>
+public class RedisPublicApiTests
+{
+    [Fact]
+    public void PublicApi_MatchesTheSnapshot()
+        => PublicApiSnapshot.AssertMatches(
+            typeof(RedisTicketStoreOptions).Assembly,
+            Path.Combine(PublicApiSnapshot.RepositoryRoot(), "src", "WsAuth.Redis", "PublicAPI.txt"));
+
+    [Fact]
+    public void OnlyTheOptionsAndTheBuilderExtension_ArePublic()
+        => Assert.Equal(
+            [
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderRedisExtensions",
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderRedisRevocationExtensions",
+                "WsAuth.RedisRevocationOptions",
+                "WsAuth.RedisTicketStoreOptions",
+            ],
+            typeof(RedisTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
+}
