@@ -240,7 +240,20 @@ internal sealed partial class WebSocketRevocationService : IWebSocketRevocation,
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return; // some hosts (WebApplicationFactory) dispose the services before stopping them
+        }
+
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
         if (_loop is { } loop)
         {
             await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
