@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using WsAuth;
 using WsAuth.Sample;
 
@@ -32,6 +33,15 @@ if (builder.Configuration["Sample:DataProtectionKeysPath"] is { Length: > 0 } ke
     builder.Services.AddDataProtection()
         .PersistKeysToFileSystem(new DirectoryInfo(keysPath))
         .SetApplicationName("WsAuth.Sample");
+}
+
+// Behind a reverse proxy on this machine (samples/cluster: nginx on 127.0.0.1): trust its X-Forwarded-For and
+// X-Forwarded-Proto, so rate limits and ticket bindings see the client's address. Only loopback proxies are trusted
+// (ForwardedHeadersOptions' default KnownProxies); never turn this on for a server reachable without the proxy.
+var trustForwardedHeaders = builder.Configuration.GetValue("Sample:TrustForwardedHeaders", false);
+if (trustForwardedHeaders)
+{
+    builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 }
 
 // The app's own authentication: a cookie set by POST /auth/login (a demo login with no password).
@@ -117,6 +127,11 @@ else
 builder.Services.AddHealthChecks().AddWebSocketTicketStore().AddWebSocketRevocation();
 
 var app = builder.Build();
+
+if (trustForwardedHeaders)
+{
+    app.UseForwardedHeaders();
+}
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
