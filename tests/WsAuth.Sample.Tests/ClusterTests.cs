@@ -31,7 +31,7 @@ public class ClusterTests(ITestOutputHelper output) : PostgresTest
     private async Task RunAsync(string engine, int port, string instancePorts, string[] extra)
     {
         // Arrange: the documented start command, with the sample this test project built.
-        using var cluster = await StartAsync(engine, port, instancePorts, extra);
+        using var cluster = await SampleCluster.StartAsync(engine, port, instancePorts, typeof(Program).Assembly.Location, extra, output.WriteLine);
         var origin = $"http://127.0.0.1:{port}";
         var server = new Uri(origin);
         var (aliceHttp, aliceCookies, aliceToken) = await LoginAsync(server, "alice");
@@ -98,63 +98,6 @@ public class ClusterTests(ITestOutputHelper output) : PostgresTest
         }
     }
 
-    private async Task<ClusterProcess> StartAsync(string engine, int port, string instancePorts, string[] extra)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(PublicApiSnapshot.RepositoryRoot(), "samples", "cluster", "start.sh"));
-        start.ArgumentList.Add(engine);
-        start.ArgumentList.Add("--");
-        foreach (var argument in extra)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["CLUSTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["INSTANCE_PORTS"] = instancePorts;
-        start.Environment["SAMPLE_DLL"] = typeof(Program).Assembly.Location;
-        var process = Process.Start(start)!;
-        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                output.WriteLine(line);
-                if (line.StartsWith("READY", StringComparison.Ordinal))
-                {
-                    ready.TrySetResult(line);
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                output.WriteLine("stderr: " + line);
-            }
-        };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("samples/cluster/start.sh exited before READY (see the test output)."));
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var cluster = new ClusterProcess(process);
-        try
-        {
-            await ready.Task.WaitAsync(TimeSpan.FromMinutes(3));
-        }
-        catch
-        {
-            cluster.Dispose();
-            throw;
-        }
-
-        return cluster;
-    }
-
     private static async Task<(HttpClient Http, CookieContainer Cookies, string Token)> LoginAsync(Uri server, string user)
     {
         var cookies = new CookieContainer();
@@ -198,28 +141,6 @@ public class ClusterTests(ITestOutputHelper output) : PostgresTest
             {
                 return ((int)result.CloseStatus!.Value, result.CloseStatusDescription);
             }
-        }
-    }
-
-    /// <summary>The running script: SIGTERM lets it stop nginx and the instances; a kill of the tree is the backstop.</summary>
-    private sealed class ClusterProcess(Process process) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                {
-                    term.WaitForExit();
-                }
-
-                if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-            }
-
-            process.Dispose();
         }
     }
 }
