@@ -56,6 +56,30 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
             ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;
         };
+
+        // Revoked cookies (POST /auth/logout-everywhere): sliding expiration would reissue one with a new issue time, which
+        // would escape the revocation, so a revoked cookie is never renewed; HTTP endpoints refuse it, and WsAuth answers
+        // handshakes that carry it with 401 "revoked".
+        o.Events.OnCheckSlidingExpiration = ctx =>
+        {
+            if (ctx.Principal is { } user && ctx.HttpContext.RequestServices.GetRequiredService<IWebSocketRevocation>().IsRevoked(user, ctx.Properties.IssuedUtc))
+            {
+                ctx.ShouldRenew = false;
+            }
+
+            return Task.CompletedTask;
+        };
+        o.Events.OnValidatePrincipal = ctx =>
+        {
+            if (ctx.Principal is { } user
+                && !ctx.HttpContext.WebSockets.IsWebSocketRequest
+                && ctx.HttpContext.RequestServices.GetRequiredService<IWebSocketRevocation>().IsRevoked(user, ctx.Properties.IssuedUtc))
+            {
+                ctx.RejectPrincipal();
+            }
+
+            return Task.CompletedTask;
+        };
     });
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<SampleTokens>();
