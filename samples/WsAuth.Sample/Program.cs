@@ -72,7 +72,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         o.Events.OnValidatePrincipal = ctx =>
         {
             if (ctx.Principal is { } user
-                && !ctx.HttpContext.WebSockets.IsWebSocketRequest
+                && !SampleRevocation.IsWebSocketHandshake(ctx.HttpContext) // UseAuthentication runs before the WebSocket middleware
                 && ctx.HttpContext.RequestServices.GetRequiredService<IWebSocketRevocation>().IsRevoked(user, ctx.Properties.IssuedUtc))
             {
                 ctx.RejectPrincipal();

@@ -49,6 +49,14 @@ internal static class SampleRevocation
             return Results.Ok(new { revoked = true });
         });
 
+    /// <summary>
+    /// Whether the request is a WebSocket handshake, from its headers: <c>HttpContext.WebSockets.IsWebSocketRequest</c> is
+    /// still false while <c>UseAuthentication()</c> runs, before the WebSocket middleware.
+    /// </summary>
+    public static bool IsWebSocketHandshake(HttpContext context)
+        => string.Equals(context.Request.Headers.Upgrade.ToString(), "websocket", StringComparison.OrdinalIgnoreCase)
+            || context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+
     private static async Task<(System.Security.Claims.ClaimsPrincipal? User, DateTimeOffset? IssuedAt, bool ByCookie)> AuthenticateAsync(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();

@@ -39,6 +39,33 @@ public class SampleRevocationTests : PostgresTest
         Assert.Contains("401", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LogoutEverywhere_RevokesTheCookieOfAnotherDevice_ForHttpEndpointsToo_AndARevokedCredentialCannotRevokeAgain()
+    {
+        // Arrange: alice on two devices (two cookies).
+        await using var sample = Sample();
+        using var laptop = sample.CreateClient();
+        using var phone = sample.CreateClient();
+        await LoginAsync(laptop, "alice");
+        var phoneToken = await LoginAsync(phone, "alice");
+        await Task.Delay(1100);
+
+        // Act
+        using var logout = await PostAsync(laptop, SampleClient.Origin);
+        using var ticketRequest = new HttpRequestMessage(HttpMethod.Post, "/ws/ticket");
+        ticketRequest.Headers.Add("Origin", SampleClient.Origin);
+        using var phoneTicket = await phone.SendAsync(ticketRequest);
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/auth/logout-everywhere");
+        again.Headers.Add("Authorization", "Bearer " + phoneToken);
+        using var revokeAgain = await phone.SendAsync(again);
+
+        // Assert
+        Assert.True(logout.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, phoneTicket.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, revokeAgain.StatusCode);
+        Assert.Equal("revoked", await revokeAgain.Content.ReadAsStringAsync());
+    }
+
     [PostgresFact]
     public async Task LogoutEverywhere_OnOneInstance_ClosesTheCallersSocketOnAnother_SharingPostgres()
     {
