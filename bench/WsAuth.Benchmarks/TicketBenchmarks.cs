@@ -140,3 +140,46 @@ public class TicketPostgresBenchmarks : TicketBenchmarksBase
             o.CreateTableIfMissing = true;
         });
 }
+
+/// <summary>
+/// Tickets in Redis (WsAuth.Redis: one SET NX PX, one GETDEL, a key prefix of its own), in the redis-server
+/// <c>WSAUTH_REDIS</c> names. Program.cs leaves this class out when no Redis answers.
+/// </summary>
+[MemoryDiagnoser]
+public class TicketRedisBenchmarks : TicketBenchmarksBase
+{
+    public const string ConfigurationVariable = "WSAUTH_REDIS";
+
+    [Benchmark(Description = "Ticket issue + redeem, Redis store")]
+    public Task<WebSocketAuthenticateResult> IssueAndRedeem() => IssueAndRedeemAsync();
+
+    /// <summary>Null when Redis answers a PING, else why not.</summary>
+    public static string? Unavailable()
+    {
+        var configuration = Environment.GetEnvironmentVariable(ConfigurationVariable);
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            return $"{ConfigurationVariable} is not set";
+        }
+
+        try
+        {
+            var endPoint = configuration.Split(',')[0];
+            var colon = endPoint.LastIndexOf(':');
+            using var client = new System.Net.Sockets.TcpClient { ReceiveTimeout = 3000 };
+            client.Connect(endPoint[..colon], int.Parse(endPoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            using var stream = client.GetStream();
+            stream.Write("PING\r\n"u8);
+            var reply = new byte[64];
+            var read = stream.Read(reply);
+            return read > 0 && reply[0] == (byte)'+' ? null : $"Redis at {ConfigurationVariable} refused PING";
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or FormatException or ArgumentException)
+        {
+            return $"no Redis answering at {ConfigurationVariable} ({ex.GetType().Name})";
+        }
+    }
+
+    protected override void ConfigureStore(WebSocketAuthBuilder builder)
+        => builder.AddRedisTicketStore(Environment.GetEnvironmentVariable(ConfigurationVariable)!, o => o.KeyPrefix = "wsauth-bench:micro:");
+}

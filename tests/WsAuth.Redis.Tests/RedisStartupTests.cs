@@ -98,11 +98,8 @@ public class RedisStartupTests
             var ticket = await TicketTestApp.IssueAsync(app);
             var keys = await RedisTicketApp.KeysAsync(prefix);
             var redeemed = await TicketTestApp.RedeemAsync(app, ticket);
-            var cache = app.App.Services.GetRequiredService<IDistributedCache>();
-            await cache.SetStringAsync(prefix + "cache-entry", "cached", new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30) });
 
-            // Assert: tickets and the app's own cache work side by side on the one set-up.
-            Assert.Equal("cached", await cache.GetStringAsync(prefix + "cache-entry"));
+            // Assert
             Assert.Single(keys);
             Assert.Equal(HttpStatusCode.SwitchingProtocols, redeemed.Status);
             Assert.Contains(app.Logs.Entries, e => e.EventId.Name == "TicketStoreConnecting" && e.Message.Contains("RedisCacheOptions." + setting, StringComparison.Ordinal));
@@ -110,6 +107,44 @@ public class RedisStartupTests
 
         // The app's own connection outlives the app's WsAuth services: the store never disposes what it did not open.
         Assert.True(appOwned is null || appOwned.IsConnected);
+    }
+
+    [RedisTheory]
+    [InlineData("Configuration")]
+    [InlineData("ConnectionMultiplexerFactory")]
+    public async Task TheAppsDistributedCache_AndTheTicketStore_WorkSideBySide_OnOneSetUp(string setting)
+    {
+        // The distributed cache (RedisCache) and the store on one AddStackExchangeRedisCache set-up, with the
+        // StackExchange.Redis version named in Directory.Packages.props.
+        var prefix = RedisTestServer.NewKeyPrefix();
+        await using var appOwned = await ConnectionMultiplexer.ConnectAsync(RedisTestServer.Configuration);
+        await using var app = await TicketTestApp.StartAsync(
+            builder: ws => ws.AddRedisTicketStore(o => o.KeyPrefix = prefix),
+            services: s => s.AddStackExchangeRedisCache(o =>
+            {
+                if (setting == "Configuration")
+                {
+                    o.Configuration = RedisTestServer.Configuration;
+                }
+                else
+                {
+                    o.ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(appOwned);
+                }
+            }));
+        var cache = app.App.Services.GetRequiredService<IDistributedCache>();
+
+        await cache.SetStringAsync(prefix + "cache-entry", "cached", new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30) });
+        var ticket = await TicketTestApp.IssueAsync(app);
+
+        Assert.Equal("cached", await cache.GetStringAsync(prefix + "cache-entry"));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await TicketTestApp.RedeemAsync(app, ticket)).Status);
+        cache.SetString(prefix + "sliding", "kept", new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(30) });
+        await cache.RefreshAsync(prefix + "sliding");
+        Assert.Equal("kept", cache.GetString(prefix + "sliding"));
+        await cache.RemoveAsync(prefix + "cache-entry");
+        cache.Remove(prefix + "sliding");
+        Assert.Null(await cache.GetStringAsync(prefix + "cache-entry"));
+        Assert.Null(cache.GetString(prefix + "sliding"));
     }
 
     [RedisFact]

@@ -27,15 +27,20 @@ public sealed class RedisTestServer : IAsyncDisposable
         + "To skip these tests instead, set WSAUTH_SKIP_REDIS=1 (CI never does).";
 
     private readonly string? _password;
+    private readonly string[] _arguments;
     private Process? _process;
 
-    private RedisTestServer(int port, string? password)
+    private RedisTestServer(int port, string? password, string[] arguments)
     {
         Port = port;
         _password = password;
+        _arguments = arguments;
     }
 
-    public static bool Skipped => Environment.GetEnvironmentVariable(SkipVariable) == "1";
+    private RedisTestServer WithPort(int port) => new(port, _password, _arguments);
+
+    /// <summary>Whether <c>WSAUTH_SKIP_REDIS=1</c> asks to skip the Redis tests; never honoured under CI (<c>CI=true</c>).</summary>
+    public static bool Skipped => Environment.GetEnvironmentVariable(SkipVariable) == "1" && Environment.GetEnvironmentVariable("CI") != "true";
 
     /// <summary>The shared server's configuration string; fails the test with <see cref="HowToStart"/> when there is none.</summary>
     public static string Configuration
@@ -53,11 +58,24 @@ public sealed class RedisTestServer : IAsyncDisposable
 
     /// <summary>Starts a throwaway redis-server of the test's own on a free loopback port, without persistence.</summary>
     /// <param name="password">A password the server requires (<c>requirepass</c>), also after a restart.</param>
-    public static async Task<RedisTestServer> StartOwnAsync(string? password = null)
+    /// <param name="arguments">More redis-server arguments (such as <c>--cluster-enabled yes</c>).</param>
+    public static async Task<RedisTestServer> StartOwnAsync(string? password = null, params string[] arguments)
     {
-        var server = new RedisTestServer(FreePort(), password);
-        await server.StartAsync();
-        return server;
+        // A port the OS just called free can be taken by another test before redis-server binds it: then try another.
+        var server = new RedisTestServer(FreePort(), password, arguments);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 4)
+            {
+                await server.StopAsync();
+                server = server.WithPort(FreePort());
+            }
+        }
     }
 
     /// <summary>(Re)starts the process on the same port, empty: nothing was persisted.</summary>
@@ -80,6 +98,11 @@ public sealed class RedisTestServer : IAsyncDisposable
             start.ArgumentList.Add(_password);
         }
 
+        foreach (var argument in _arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         try
         {
             _process = Process.Start(start)!;
@@ -93,23 +116,31 @@ public sealed class RedisTestServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var attempt = 0; attempt < 200 && !_process.HasExited; attempt++)
         {
             try
             {
-                if (await CommandAsync(Address, "PING") is "PONG")
+                // This process, not another test's server that took the port first.
+                var info = (string?)await CommandAsync(Address, "INFO", "server") ?? string.Empty;
+                if (info.Contains("process_id:" + _process.Id.ToString(CultureInfo.InvariantCulture) + "\r\n", StringComparison.Ordinal))
                 {
                     return;
                 }
+
+                break;
             }
             catch (Exception ex) when (ex is SocketException or IOException)
             {
+            }
+            catch (InvalidOperationException)
+            {
+                break; // another server (it wants a password, or refused): the port is taken
             }
 
             await Task.Delay(25);
         }
 
-        throw new InvalidOperationException($"redis-server did not answer on {Address}.");
+        throw new InvalidOperationException($"redis-server did not start on {Address} (the port may be taken).");
     }
 
     /// <summary>Kills the process: Redis is gone, as after a crash; every connection drops.</summary>
