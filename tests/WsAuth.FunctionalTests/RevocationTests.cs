@@ -161,6 +161,26 @@ public class RevocationTests
     }
 
     [Fact]
+    public async Task FirstMessage_WithARevokedToken_Closes4401Revoked_AndAFirstMessageSessionIsClosedByRevocation()
+    {
+        await using var app = await RevocationTestApp.StartAsync();
+        var instant = Now;
+        using var open = await WebSocketTestClient.ConnectAsync(app.WebSocketUri(), RevocationTestApp.AllowedOrigin);
+        await WebSocketTestClient.SendTextAsync(open, JsonSerializer.Serialize(new { type = "auth", token = RevocationTestApp.Token("alice", instant.AddMinutes(-10)) }));
+        await WebSocketTestClient.ReceiveTextAsync(open); // wsauth.authenticated
+        await RevocationTestApp.ReadWelcomeAsync(open);
+
+        await RevocationTestApp.Revocation(app).RevokeAsync("alice", instant);
+        var openClose = await RevocationTestApp.ReceiveCloseAsync(open);
+        using var late = await WebSocketTestClient.ConnectAsync(app.WebSocketUri(), RevocationTestApp.AllowedOrigin);
+        await WebSocketTestClient.SendTextAsync(late, JsonSerializer.Serialize(new { type = "auth", token = RevocationTestApp.Token("alice", instant.AddMinutes(-5)) }));
+        var lateClose = await RevocationTestApp.ReceiveCloseAsync(late);
+
+        Assert.Equal((4401, "revoked"), openClose);
+        Assert.Equal((4401, "revoked"), lateClose);
+    }
+
+    [Fact]
     public async Task DisconnectSession_ClosesOnlyThatSocket_AndDisconnectUser_ClosesAllWithoutRevoking()
     {
         await using var app = await RevocationTestApp.StartAsync();

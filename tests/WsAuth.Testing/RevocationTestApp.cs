@@ -13,7 +13,7 @@ namespace WsAuth.Testing;
 
 /// <summary>
 /// An app with revocation on: cookie sign-in on <c>POST /login?user=</c> (name identifier = user), JWTs (bearer, query,
-/// first-message refresh on the default validator), tickets on <c>/ws/ticket</c>, and <c>/ws</c>, which sends
+/// first message and refresh on the default validator), tickets on <c>/ws/ticket</c>, and <c>/ws</c>, which sends
 /// <c>{"type":"welcome","user":…,"sessionId":…}</c> then echoes. Revocation's backplane is in memory unless
 /// <paramref name="builder"/> adds another.
 /// </summary>
@@ -48,6 +48,7 @@ public static class RevocationTestApp
                     .AddBearer()
                     .AddQueryToken()
                     .AddCookie()
+                    .AddFirstMessage()
                     .AddRevocation(revocation);
                 builder?.Invoke(ws);
                 services?.Invoke(b.Services);
