@@ -57,18 +57,8 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
             return Task.CompletedTask;
         };
 
-        // Revoked cookies (POST /auth/logout-everywhere): sliding expiration would reissue one with a new issue time, which
-        // would escape the revocation, so a revoked cookie is never renewed; HTTP endpoints refuse it, and WsAuth answers
-        // handshakes that carry it with 401 "revoked".
-        o.Events.OnCheckSlidingExpiration = ctx =>
-        {
-            if (ctx.Principal is { } user && ctx.HttpContext.RequestServices.GetRequiredService<IWebSocketRevocation>().IsRevoked(user, ctx.Properties.IssuedUtc))
-            {
-                ctx.ShouldRenew = false;
-            }
-
-            return Task.CompletedTask;
-        };
+        // Revoked cookies (POST /auth/logout-everywhere): HTTP endpoints refuse them, and WsAuth answers handshakes that
+        // carry one with 401 "revoked". (AddRevocation already keeps sliding expiration from renewing a revoked cookie.)
         o.Events.OnValidatePrincipal = ctx =>
         {
             if (ctx.Principal is { } user

@@ -18,6 +18,7 @@ public static class WebSocketAuthBuilderRevocationExtensions
     /// <param name="configure">Configures revocation; it also binds from the <c>WsAuth:Revocation</c> configuration section.</param>
     /// <returns>The builder.</returns>
     /// <remarks>
+    /// <para>Cookie schemes' sliding expiration never renews a revoked cookie (a renewal would give it a new issue time).</para>
     /// Revocations live in memory unless a shared backplane is added (<c>AddPostgresRevocation(...)</c> from
     /// WsAuth.Postgres, <c>AddRedisRevocation(...)</c> from WsAuth.Redis, or your own
     /// <see cref="IWebSocketRevocationBackplane"/>): in memory, they reach only this instance and end with it.
@@ -34,6 +35,7 @@ public static class WebSocketAuthBuilderRevocationExtensions
             services.Configure(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>, RevokedCookieRenewalGuard>());
         services.TryAddSingleton<IWebSocketRevocationBackplane, InMemoryRevocationBackplane>();
         services.TryAddSingleton<SessionRegistry>();
         if (!services.Any(d => d.ServiceType == typeof(WebSocketRevocationService)))
