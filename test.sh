@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every WsAuth test on a fresh Debian machine like CI's:
-#   - installs what is missing (Debian packages: postgresql, chromium; npm packages of clients/js),
+#   - installs what is missing (Debian packages: postgresql, chromium, redis-server, nginx, curl; npm packages of clients/js),
 #   - starts a throwaway PostgreSQL cluster on 127.0.0.1 (unless WSAUTH_POSTGRES is already set),
 #   - starts a throwaway redis-server on 127.0.0.1, on a free high port, without persistence (unless WSAUTH_REDIS is set),
 #   - runs `dotnet test WsAuth.sln` and, when clients/js exists, its `npm test`.
@@ -26,6 +26,8 @@ missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)   # samples/cluster's tests
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ] && [ "${WSAUTH_NO_INSTALL:-}" != 1 ]; then
   log "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

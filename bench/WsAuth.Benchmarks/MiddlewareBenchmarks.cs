@@ -41,6 +41,8 @@ public class MiddlewareHandshakeBenchmarks
     private IHttpWebSocketFeature _webSocketFeature = null!;
     private WebSocketAuthMiddleware _middleware = null!;
     private WebSocketAuthMiddleware _limited = null!;
+    private WebSocketAuthMiddleware _revocation = null!;
+    private ServiceProvider _revocationServices = null!;
     private ServiceProvider _services = null!;
     private ServiceProvider _limitedServices = null!;
 
@@ -57,6 +59,7 @@ public class MiddlewareHandshakeBenchmarks
         };
         (_middleware, _services) = MiddlewareFactory.Create(endpoint);
         (_limited, _limitedServices) = MiddlewareFactory.Create(endpoint, rateLimiter: true);
+        (_revocation, _revocationServices) = MiddlewareFactory.Create(endpoint, revocation: true);
     }
 
     [GlobalCleanup]
@@ -64,6 +67,7 @@ public class MiddlewareHandshakeBenchmarks
     {
         _services.Dispose();
         _limitedServices.Dispose();
+        _revocationServices.Dispose();
     }
 
     [Benchmark(Description = "Handshake: WsAuth guard, Origin + always-success authenticator")]
@@ -71,4 +75,7 @@ public class MiddlewareHandshakeBenchmarks
 
     [Benchmark(Description = "Handshake: the same with the rate limiter on (no rejection)")]
     public Task GuardedWithLimiter() => _limited.InvokeAsync(_context);
+
+    [Benchmark(Description = "Handshake: the same with revocation on (1,000 other users revoked; no I/O)")]
+    public Task GuardedWithRevocation() => _revocation.InvokeAsync(_context);
 }

@@ -12,7 +12,8 @@ internal static class MiddlewareFactory
     /// The middleware with the handshake rate limiter off (<paramref name="rateLimiter"/> false), or on with permits no
     /// benchmark reaches: with the default 300 a minute, every handshake after the 300th would measure a 429.
     /// </summary>
-    public static (WebSocketAuthMiddleware Middleware, ServiceProvider Services) Create(RequestDelegate next, bool rateLimiter = false)
+    /// <remarks>With <paramref name="revocation"/>, revocation is on (in memory), started, and 1,000 other users are revoked.</remarks>
+    public static (WebSocketAuthMiddleware Middleware, ServiceProvider Services) Create(RequestDelegate next, bool rateLimiter = false, bool revocation = false)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IHostEnvironment>(new BenchEnvironment());
@@ -25,7 +26,22 @@ internal static class MiddlewareFactory
                 o.RateLimiting.PermitsPerUser = int.MaxValue;
             })
             .AddAuthenticator<AlwaysSuccessAuthenticator>("bench");
+        if (revocation)
+        {
+            services.AddWebSocketAuth().AddRevocation();
+        }
+
         var provider = services.BuildServiceProvider();
+        if (revocation)
+        {
+            var service = provider.GetRequiredService<WsAuth.Internal.WebSocketRevocationService>();
+            service.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            for (var i = 0; i < 1000; i++)
+            {
+                service.RevokeAsync("other-user-" + i).GetAwaiter().GetResult();
+            }
+        }
+
         return (ActivatorUtilities.CreateInstance<WebSocketAuthMiddleware>(provider, next), provider);
     }
 

@@ -9,6 +9,7 @@ using WsAuth.LoadTest.Reporting;
 //   chart <results.json> <out.png>
 //   docs <results.json> <benchmarks.md> <micro results dir>
 //   summary <results.json> [elapsed seconds]   (the one line bench/run.sh ends with; exits 0 whatever the targets)
+//   revocation --engine postgres|redis [--users N] [--connection ...]   (time to close on another instance)
 var command = args.Length > 0 ? args[0] : "run";
 switch (command)
 {
@@ -20,6 +21,8 @@ switch (command)
         return DocsWriter.Run(args[1], args[2], args[3]);
     case "summary" when args.Length is 2 or 3:
         return SummaryWriter.Run(args[1], args.Length == 3 ? args[2] : null);
+    case "revocation":
+        return await RevocationLatencyCommand.RunAsync(args.Skip(1).ToArray());
     case "run":
         return await RunCommand.RunAsync(args.Skip(1).ToArray());
     default:

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using WsAuth;
 using WsAuth.Sample;
 
@@ -34,6 +35,15 @@ if (builder.Configuration["Sample:DataProtectionKeysPath"] is { Length: > 0 } ke
         .SetApplicationName("WsAuth.Sample");
 }
 
+// Behind a reverse proxy on this machine (samples/cluster: nginx on 127.0.0.1): trust its X-Forwarded-For and
+// X-Forwarded-Proto, so rate limits and ticket bindings see the client's address. Only loopback proxies are trusted
+// (ForwardedHeadersOptions' default KnownProxies); never turn this on for a server reachable without the proxy.
+var trustForwardedHeaders = builder.Configuration.GetValue("Sample:TrustForwardedHeaders", false);
+if (trustForwardedHeaders)
+{
+    builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+}
+
 // The app's own authentication: a cookie set by POST /auth/login (a demo login with no password).
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(o =>
@@ -44,6 +54,20 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         o.Events.OnRedirectToLogin = ctx =>
         {
             ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        };
+
+        // Revoked cookies (POST /auth/logout-everywhere): HTTP endpoints refuse them, and WsAuth answers handshakes that
+        // carry one with 401 "revoked". (AddRevocation already keeps sliding expiration from renewing a revoked cookie.)
+        o.Events.OnValidatePrincipal = ctx =>
+        {
+            if (ctx.Principal is { } user
+                && !SampleRevocation.IsWebSocketHandshake(ctx.HttpContext) // UseAuthentication runs before the WebSocket middleware
+                && ctx.HttpContext.RequestServices.GetRequiredService<IWebSocketRevocation>().IsRevoked(user, ctx.Properties.IssuedUtc))
+            {
+                ctx.RejectPrincipal();
+            }
+
             return Task.CompletedTask;
         };
     });
@@ -86,8 +110,9 @@ var webSocketAuth = builder.Services.AddWebSocketAuth(o =>
     .AddCookie()
     .AddFirstMessage();         // nothing on the handshake: the first message {"type":"auth","token":"<jwt>"} authenticates
 
-// Tickets live in memory (one instance) unless WsAuth:Redis:Configuration or WsAuth:Postgres:ConnectionString is set:
-// then every instance given the same value shares them (issued by one, redeemed once on any).
+// Tickets and revocations live in memory (one instance) unless WsAuth:Redis:Configuration or
+// WsAuth:Postgres:ConnectionString is set: then every instance given the same value shares them (a ticket issued by one
+// is redeemed once on any; POST /auth/logout-everywhere closes the caller's sockets on all of them).
 var redis = builder.Configuration["WsAuth:Redis:Configuration"] is { Length: > 0 };
 var postgres = builder.Configuration["WsAuth:Postgres:ConnectionString"];
 if (redis && !string.IsNullOrEmpty(postgres))
@@ -98,16 +123,29 @@ if (redis && !string.IsNullOrEmpty(postgres))
 if (redis)
 {
     webSocketAuth.AddRedisTicketStore(); // the WsAuth:Redis section: Configuration, KeyPrefix, OperationTimeout
+    webSocketAuth.AddRedisRevocation();
 }
 else if (!string.IsNullOrEmpty(postgres))
 {
-    webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true));
+    var createTables = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true);
+    webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = createTables);
+    webSocketAuth.AddPostgresRevocation(postgres, o => o.CreateTableIfMissing = createTables);
+}
+else
+{
+    webSocketAuth.AddRevocation();
 }
 
-// GET /healthz: 200 Healthy, or 503 Unhealthy while the shared ticket store cannot store tickets.
-builder.Services.AddHealthChecks().AddWebSocketTicketStore();
+// GET /healthz: 200 Healthy, or 503 Unhealthy while the shared ticket store cannot store tickets or handshakes are
+// refused because the revocation backplane is unreachable (Degraded while it is lost within WsAuth:Revocation:MaxStaleness).
+builder.Services.AddHealthChecks().AddWebSocketTicketStore().AddWebSocketRevocation();
 
 var app = builder.Build();
+
+if (trustForwardedHeaders)
+{
+    app.UseForwardedHeaders();
+}
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
@@ -123,7 +161,8 @@ app.MapPost("/auth/login", async (LoginRequest request, HttpContext context, Sam
         return Results.BadRequest(new { error = "user must be 1 to 64 letters, digits, '.', '_' or '-'" });
     }
 
-    var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme);
+    // The name identifier is the subject revocation and refresh know the user by (the token's "sub" is the same).
+    var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.NameIdentifier, user)], CookieAuthenticationDefaults.AuthenticationScheme);
     await context.SignInAsync(new ClaimsPrincipal(identity));
     return Results.Ok(new { token = tokens.Create(user) });
 });
@@ -133,6 +172,9 @@ app.MapPost("/auth/logout", async (HttpContext context) =>
     await context.SignOutAsync();
     return Results.NoContent();
 });
+
+// Revokes the caller everywhere: their sockets close with 4401 "revoked", their earlier tokens and cookies get 401.
+app.MapLogoutEverywhere();
 
 // Which WsAuth methods this server has, for the page (SampleMethods.cs).
 app.MapGet("/auth/methods", () => Results.Ok(new { methods = SampleMethods.Enabled }));

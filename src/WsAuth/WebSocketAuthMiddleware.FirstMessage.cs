@@ -100,6 +100,13 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         var principal = outcome.Principal!;
+        var issuedAt = RevocationIdentity.IssuedAt(outcome.IssuedAt, principal);
+        if (RevocationRejection(principal, issuedAt) is { } revocation)
+        {
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(revocation.StatusCode), revocation.Reason);
+            return;
+        }
+
         var userLimit = _rateLimiter.AcquireUser(principal);
         if (!userLimit.IsAllowed)
         {
@@ -122,7 +129,7 @@ internal sealed partial class WebSocketAuthMiddleware
             return;
         }
 
-        var feature = new WebSocketAuthFeature(authenticated.Principal, method, authenticated.ExpiresAt, handshake.Origin);
+        var feature = NewFeature(authenticated.Principal, method, authenticated.ExpiresAt, handshake.Origin, issuedAt);
         context.Features.Set<IWebSocketAuthFeature>(feature);
         context.User = authenticated.Principal;
 

@@ -33,6 +33,7 @@ internal sealed partial class WebSocketAuthMiddleware
     private readonly bool _closeWithPolicyViolation;
     private readonly HandshakeRateLimiter _rateLimiter;
     private readonly SessionSettings _sessions;
+    private readonly WebSocketRevocationService? _revocation;
     private readonly TimeProvider _time;
     private readonly WebSocketAuthMetrics _metrics;
     private readonly ILogger _logger;
@@ -84,6 +85,7 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         var parser = services.GetService<IWebSocketAuthMessageParser>() ?? JsonWebSocketAuthMessageParser.Instance;
+        _revocation = services.GetService<WebSocketRevocationService>();
         _sessions = new SessionSettings(
             _options.Sessions,
             refreshEnabled: _options.Sessions.AllowRefresh ?? hasValidator,
@@ -91,7 +93,8 @@ internal sealed partial class WebSocketAuthMiddleware
             parser,
             _time,
             metrics,
-            loggerFactory.CreateLogger<SessionWebSocket>());
+            loggerFactory.CreateLogger<SessionWebSocket>(),
+            _revocation);
 
         Log.Configured(
             _logger,
@@ -279,6 +282,13 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         var principal = result.Principal;
+        var issuedAt = RevocationIdentity.IssuedAt(result.IssuedAt, principal);
+        if (RevocationRejection(principal, issuedAt) is { } revocation)
+        {
+            await RejectAsync(context, start, winner.Method, revocation.Reason, revocation.StatusCode, revocation.StatusCode == StatusCodes.Status401Unauthorized ? new Closable(endpoint, handshake) : null, revocation.RetryAfter);
+            return null;
+        }
+
         var userLimit = _rateLimiter.AcquireUser(principal);
         if (!userLimit.IsAllowed)
         {
@@ -301,7 +311,7 @@ internal sealed partial class WebSocketAuthMiddleware
             return null;
         }
 
-        var feature = new WebSocketAuthFeature(authenticated.Principal, winner.Method, authenticated.ExpiresAt, origin);
+        var feature = NewFeature(authenticated.Principal, winner.Method, authenticated.ExpiresAt, origin, issuedAt);
         context.Features.Set<IWebSocketAuthFeature>(feature);
         context.User = authenticated.Principal;
         ApplyHiddenProtocols(context, handshake);
@@ -331,9 +341,31 @@ internal sealed partial class WebSocketAuthMiddleware
 
     private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The revocation check of an authenticated credential, for every method (one path): null when it may go on, else
+    /// 401 <c>revoked</c> or 503 <c>revocation_unavailable</c>. Reads only this instance's state: no I/O.
+    /// </summary>
+    private RevocationRefusal? RevocationRejection(ClaimsPrincipal principal, DateTimeOffset? issuedAt)
+        => _revocation?.Check(RevocationIdentity.SubjectOf(principal), issuedAt) switch
+        {
+            RevocationVerdict.Revoked => new RevocationRefusal(WebSocketAuthFailureReasons.Revoked, StatusCodes.Status401Unauthorized, null),
+            RevocationVerdict.Unavailable => new RevocationRefusal(WebSocketAuthFailureReasons.RevocationUnavailable, StatusCodes.Status503ServiceUnavailable, UpgradeRetryAfter),
+            _ => null,
+        };
+
+    /// <summary>The feature endpoint code reads; with a session id when revocation is on.</summary>
+    private WebSocketAuthFeature NewFeature(ClaimsPrincipal principal, string method, DateTimeOffset? expiresAt, string? origin, DateTimeOffset? issuedAt)
+        => new(principal, method, expiresAt, origin)
+        {
+            SessionId = _revocation is null ? null : SessionIds.New(),
+            IssuedAt = issuedAt,
+        };
+
     /// <summary>Rejected credentials count towards a lockout; an expired one, a server fault or a refusal of a valid user do not.</summary>
     private static bool CountsAsFailure(int statusCode, string reason)
-        => statusCode == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal);
+        => statusCode == StatusCodes.Status401Unauthorized
+            && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal)
+            && !string.Equals(reason, WebSocketAuthFailureReasons.Revoked, StringComparison.Ordinal);
 
     private static void ApplyHiddenProtocols(HttpContext context, WebSocketAuthenticateContext handshake)
     {
@@ -414,6 +446,8 @@ internal sealed partial class WebSocketAuthMiddleware
         /// <summary>Set when the endpoint accepts the socket and the credential needs a session.</summary>
         public SessionWebSocket? Session { get; set; }
     }
+
+    private sealed record RevocationRefusal(string Reason, int StatusCode, TimeSpan? RetryAfter);
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
 

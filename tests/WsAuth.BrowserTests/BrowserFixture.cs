@@ -26,6 +26,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string ShortSessionsOrigin = "http://short.wsauth.test";
     public const string CappedSessionsOrigin = "http://capped.wsauth.test";
 
+    /// <summary>samples/cluster's nginx, when a test starts it (ClusterInChromiumTests), on <see cref="ClusterPort"/>.</summary>
+    public const string ClusterOrigin = "http://cluster.wsauth.test";
+    public const int ClusterPort = 18089;
+
     /// <summary>The demo JWTs of <see cref="ShortSessions"/> live this long (a JWT's exp has whole seconds: 3 to 4 s).</summary>
     public static readonly TimeSpan ShortTokenLifetime = TimeSpan.FromSeconds(4);
 
@@ -80,6 +84,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             $"MAP short.wsauth.test:80 127.0.0.1:{ShortSessions.ListeningUri.Port}",
             $"MAP capped.wsauth.test:80 127.0.0.1:{CappedSessions.ListeningUri.Port}",
             $"MAP other.wsauth.test:80 127.0.0.1:{foreignPort}",
+            $"MAP cluster.wsauth.test:80 127.0.0.1:{ClusterPort}",
             $"MAP evil.example:80 127.0.0.1:{foreignPort}",
             $"MAP partner.wsauth.test:80 127.0.0.1:{foreignPort}",
             "MAP * ~NOTFOUND");

@@ -163,11 +163,30 @@ public class TokenLogRedactionTests
             var firstMessage = await FirstMessageThenRefreshAsync(server, origin, token, refreshToken);
             var rejectedFirstMessage = await FirstMessageRejectedAsync(server, origin, badTokens[0]);
 
+            // Revocation: logout-everywhere with the bearer token closes the user's open socket, and the earlier token and
+            // cookie are refused from then on (401 revoked).
+            using var revokedSocket = await WebSocketTestClient.ConnectAsync(new Uri($"ws://{server.Authority}/ws"), origin, o => o.SetRequestHeader("Authorization", "Bearer " + token));
+            await WebSocketTestClient.ReceiveTextAsync(revokedSocket);
+            using var logoutEverywhere = new HttpRequestMessage(HttpMethod.Post, "/auth/logout-everywhere");
+            logoutEverywhere.Headers.Add("Origin", origin);
+            logoutEverywhere.Headers.Add("Authorization", "Bearer " + token);
+            using var logoutResponse = await http.SendAsync(logoutEverywhere);
+            using var closeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            var revokedClose = await revokedSocket.ReceiveAsync(new byte[256], closeTimeout.Token);
+            var revokedAfter = new[]
+            {
+                await RawHandshake.SendAsync(server, "/ws", [("Origin", origin), ("Authorization", "Bearer " + token)]),
+                await RawHandshake.SendAsync(server, "/ws", [("Origin", origin), ("Cookie", cookie)]),
+            };
+
             // Assert: the traffic did what it should, so the audit covers real successes and failures.
             Assert.All(accepted, r => Assert.Equal(HttpStatusCode.SwitchingProtocols, r.Status));
             Assert.All(refused, r => Assert.True(r.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest, $"{(int)r.Status} {r.Body}"));
             Assert.Equal(["wsauth.authenticated", "welcome", "wsauth.refreshed"], firstMessage);
             Assert.Equal((WebSocketCloseStatus)4401, rejectedFirstMessage);
+            Assert.Equal(HttpStatusCode.OK, logoutResponse.StatusCode);
+            Assert.Equal(((WebSocketCloseStatus)4401, "revoked"), (revokedClose.CloseStatus, revokedClose.CloseStatusDescription));
+            Assert.All(revokedAfter, r => Assert.Equal((HttpStatusCode.Unauthorized, "revoked"), (r.Status, r.Body)));
 
             var ticketIds = tickets.Append(forgedTicket).Select(TicketId).ToList();
             var secrets = new[] { token, refreshToken }.Concat(badTokens)
@@ -191,7 +210,7 @@ public class TokenLogRedactionTests
             Assert.NotEmpty(loggedPrefixes);
             Assert.All(loggedPrefixes, p => Assert.DoesNotContain(tickets.Append(forgedTicket), t => t.Contains(p, StringComparison.Ordinal)));
 
-            foreach (var expected in new[] { "QueryTokenUrlsLogged", "TicketUrlsLogged", "TicketRedeemed", "SessionRefreshed", "HandshakeRejected", "JwtRejected" })
+            foreach (var expected in new[] { "QueryTokenUrlsLogged", "TicketUrlsLogged", "TicketRedeemed", "SessionRefreshed", "HandshakeRejected", "JwtRejected", "RevocationRequested", "SessionClosed" })
             {
                 Assert.Contains(wsAuthLines, l => l.Id.Name == expected);
             }

@@ -1,14 +1,19 @@
 namespace WsAuth.Postgres.Tests;
 
 /// <summary>
-/// The public surface of WsAuth.Postgres is the options and one builder extension; everything else is internal. The
-/// members themselves are tracked by PublicApiAnalyzers (src/WsAuth.Postgres/PublicAPI.*.txt).
+/// The public surface of WsAuth.Postgres is the options and one builder extension per feature; everything else is
+/// internal. The members themselves are tracked by PublicApiAnalyzers (src/WsAuth.Postgres/PublicAPI.*.txt).
 /// </summary>
 public class PostgresPublicApiTests
 {
     [Fact]
-    public void OnlyTheOptionsAndTheBuilderExtension_ArePublic()
+    public void OnlyTheOptionsAndTheBuilderExtensions_ArePublic()
         => Assert.Equal(
-            ["Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderPostgresExtensions", "WsAuth.PostgresTicketStoreOptions"],
+            [
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderPostgresExtensions",
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderPostgresRevocationExtensions",
+                "WsAuth.PostgresRevocationOptions",
+                "WsAuth.PostgresTicketStoreOptions",
+            ],
             typeof(PostgresTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
 }

@@ -9,6 +9,11 @@ public class RedisPublicApiTests
     [Fact]
     public void OnlyTheOptionsAndTheBuilderExtension_ArePublic()
         => Assert.Equal(
-            ["Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderRedisExtensions", "WsAuth.RedisTicketStoreOptions"],
+            [
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderRedisExtensions",
+                "Microsoft.Extensions.DependencyInjection.WebSocketAuthBuilderRedisRevocationExtensions",
+                "WsAuth.RedisRevocationOptions",
+                "WsAuth.RedisTicketStoreOptions",
+            ],
             typeof(RedisTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
 }

@@ -7,7 +7,7 @@ namespace WsAuth;
 /// </summary>
 /// <remarks>
 /// <para>Return <see cref="WebSocketAuthenticateResult.NoCredentials"/> when the request carries nothing for this
-/// authenticator, <see cref="WebSocketAuthenticateResult.Success"/> for a valid credential and
+/// authenticator, <see cref="WebSocketAuthenticateResult.Success(System.Security.Claims.ClaimsPrincipal, DateTimeOffset?, DateTimeOffset?)"/> for a valid credential and
 /// <see cref="WebSocketAuthenticateResult.Fail"/> for one that is present but not valid: a presented bad credential is
 /// never silently replaced by another method.</para>
 /// <para>Handle your own exceptions: a thrown exception rejects the handshake with 500, and WsAuth logs only the

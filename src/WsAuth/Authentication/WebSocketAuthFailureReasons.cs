@@ -36,6 +36,18 @@ public static class WebSocketAuthFailureReasons
     /// <summary>401: the credential has expired.</summary>
     public const string Expired = "expired";
 
+    /// <summary>
+    /// 401 (close 4401 after the upgrade): the credential was revoked (<see cref="IWebSocketRevocation"/>): it was issued
+    /// before a revocation of its user, or its issue time is unknown and its user has a live revocation.
+    /// </summary>
+    public const string Revoked = "revoked";
+
+    /// <summary>
+    /// 503: revocation is on and this instance cannot be sure it knows every revocation (the backplane has been
+    /// unreachable longer than <see cref="WebSocketRevocationOptions.MaxStaleness"/>, or never reached).
+    /// </summary>
+    public const string RevocationUnavailable = "revocation_unavailable";
+
     /// <summary>403: the user is authenticated but an authorization policy of the endpoint failed.</summary>
     public const string Forbidden = "forbidden";
 

@@ -8,10 +8,11 @@ namespace WsAuth;
 /// <summary>The outcome of one <see cref="IWebSocketAuthenticator"/>.</summary>
 public sealed class WebSocketAuthenticateResult
 {
-    private WebSocketAuthenticateResult(ClaimsPrincipal? principal, DateTimeOffset? expiresAt, string? failureReason, int statusCode)
+    private WebSocketAuthenticateResult(ClaimsPrincipal? principal, DateTimeOffset? expiresAt, string? failureReason, int statusCode, DateTimeOffset? issuedAt = null)
     {
         Principal = principal;
         ExpiresAt = expiresAt;
+        IssuedAt = issuedAt;
         FailureReason = failureReason;
         StatusCode = statusCode;
     }
@@ -33,6 +34,13 @@ public sealed class WebSocketAuthenticateResult
     /// <summary>When the credential stops being valid, if it has an end; the session is closed then unless refreshed.</summary>
     public DateTimeOffset? ExpiresAt { get; }
 
+    /// <summary>
+    /// When the credential was issued, if known (a JWT's <c>iat</c>, a cookie's issue time); revocation compares it with
+    /// the instant a user was revoked. When <see langword="null"/>, WsAuth reads the principal's <c>iat</c> claim, and a
+    /// credential with no known issue time counts as revoked while its user has a revocation.
+    /// </summary>
+    public DateTimeOffset? IssuedAt { get; }
+
     /// <summary>A short machine-readable reason (see <see cref="WebSocketAuthFailureReasons"/>), when <see cref="Failed"/>.</summary>
     public string? FailureReason { get; }
 
@@ -42,9 +50,10 @@ public sealed class WebSocketAuthenticateResult
     /// <summary>A valid credential.</summary>
     /// <param name="principal">The authenticated user; its identity must be authenticated.</param>
     /// <param name="expiresAt">When the credential expires, if it does.</param>
+    /// <param name="issuedAt">When the credential was issued, if known (see <see cref="IssuedAt"/>).</param>
     /// <returns>A successful result.</returns>
     /// <exception cref="ArgumentException">The principal has no authenticated identity.</exception>
-    public static WebSocketAuthenticateResult Success(ClaimsPrincipal principal, DateTimeOffset? expiresAt = null)
+    public static WebSocketAuthenticateResult Success(ClaimsPrincipal principal, DateTimeOffset? expiresAt = null, DateTimeOffset? issuedAt = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
         if (principal.Identity?.IsAuthenticated != true)
@@ -52,7 +61,7 @@ public sealed class WebSocketAuthenticateResult
             throw new ArgumentException("The principal must have an authenticated identity (a ClaimsIdentity created with an authenticationType).", nameof(principal));
         }
 
-        return new(principal, expiresAt, null, StatusCodes.Status101SwitchingProtocols);
+        return new(principal, expiresAt, null, StatusCodes.Status101SwitchingProtocols, issuedAt);
     }
 
     /// <summary>A credential that is present but not valid.</summary>

@@ -19,4 +19,11 @@ public interface IWebSocketAuthFeature
 
     /// <summary>The normalized origin of the handshake, <c>"null"</c>, or <see langword="null"/> when absent.</summary>
     string? Origin { get; }
+
+    /// <summary>
+    /// The id of this socket's session when revocation is on (<c>AddRevocation()</c>): pass it to
+    /// <see cref="IWebSocketRevocation.DisconnectSessionAsync"/> to close just this socket, on whichever instance holds it.
+    /// An opaque random string, not a secret; <see langword="null"/> when revocation is off.
+    /// </summary>
+    string? SessionId => null;
 }

@@ -12,4 +12,9 @@ internal sealed class WebSocketAuthFeature(ClaimsPrincipal user, string method, 
     public DateTimeOffset? ExpiresAt { get; set; } = expiresAt;
 
     public string? Origin { get; } = origin;
+
+    public string? SessionId { get; init; }
+
+    /// <summary>When the credential the socket runs on was issued, if known; moved by a refresh.</summary>
+    public DateTimeOffset? IssuedAt { get; set; }
 }

@@ -18,16 +18,25 @@ internal sealed class WebSocketAuthMetrics
     public const string SessionsClosedName = "wsauth.sessions.closed";
     public const string SessionsRefreshedName = "wsauth.sessions.refreshed";
     public const string PendingName = "wsauth.first_message.pending";
+    public const string RevocationsName = "wsauth.revocations";
+    public const string RevocationBackplaneFailuresName = "wsauth.revocation.backplane.failures";
+    public const string RevocationCurrentName = "wsauth.revocation.current";
+    public const string RevocationSessionsName = "wsauth.revocation.sessions";
+    public const string KindTag = "wsauth.revocation.kind";
+    public const string OperationTag = "wsauth.operation";
 
     private readonly Counter<long> _handshakes;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _sessionsClosed;
     private readonly Counter<long> _sessionsRefreshed;
     private readonly UpDownCounter<long> _pending;
+    private readonly Meter _meter;
+    private Counter<long>? _revocations;
+    private Counter<long>? _backplaneFailures;
 
     public WebSocketAuthMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(WebSocketAuthDefaults.MeterName);
+        var meter = _meter = meterFactory.Create(WebSocketAuthDefaults.MeterName);
         _handshakes = meter.CreateCounter<long>(
             HandshakesName,
             unit: "{handshake}",
@@ -70,4 +79,33 @@ internal sealed class WebSocketAuthMetrics
     public void SessionRefreshed() => _sessionsRefreshed.Add(1);
 
     public void PendingChanged(int delta) => _pending.Add(delta);
+
+    /// <summary>Creates the revocation instruments; called once, by the revocation service, when revocation is on.</summary>
+    public void ObserveRevocation(WebSocketRevocationService revocation)
+    {
+        _revocations = _meter.CreateCounter<long>(
+            RevocationsName,
+            unit: "{request}",
+            description: "Revocations and disconnect requests made through this instance, by kind.");
+        _backplaneFailures = _meter.CreateCounter<long>(
+            RevocationBackplaneFailuresName,
+            unit: "{failure}",
+            description: "Failures of the revocation backplane (subscription lost, load or publish failed), by operation.");
+        _meter.CreateObservableGauge(
+            RevocationCurrentName,
+            () => revocation.IsCurrent ? 1 : 0,
+            unit: "{state}",
+            description: "1 while this instance's revocation state is known current (backplane subscribed and loaded), else 0.");
+        _meter.CreateObservableUpDownCounter(
+            RevocationSessionsName,
+            () => (long)revocation.Registry.Count,
+            unit: "{session}",
+            description: "Live WebSocket sessions in this instance's revocation registry.");
+    }
+
+    public void RevocationRequested(WebSocketRevocationKind kind)
+        => _revocations?.Add(1, new KeyValuePair<string, object?>(KindTag, WebSocketRevocationService.KindName(kind)));
+
+    public void BackplaneFailed(string operation)
+        => _backplaneFailures?.Add(1, new KeyValuePair<string, object?>(OperationTag, operation));
 }

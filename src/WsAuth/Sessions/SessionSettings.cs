@@ -15,8 +15,10 @@ internal sealed class SessionSettings
         IWebSocketAuthMessageParser parser,
         TimeProvider time,
         WebSocketAuthMetrics metrics,
-        ILogger logger)
+        ILogger logger,
+        WebSocketRevocationService? revocation = null)
     {
+        Revocation = revocation;
         CloseOnExpiry = options.CloseOnExpiry;
         MaxSessionLength = options.MaxSessionLength;
         ExpiryWarning = options.ExpiryWarning;
@@ -52,9 +54,12 @@ internal sealed class SessionSettings
 
     public ILogger Logger { get; }
 
+    /// <summary>Revocation, when on: every admitted socket then gets a session, registered so it can be closed.</summary>
+    public WebSocketRevocationService? Revocation { get; }
+
     /// <summary>Whether a socket with this expiry needs a session at all; otherwise endpoint code gets the socket itself.</summary>
     public bool IsNeeded(DateTimeOffset? expiresAt)
-        => RefreshEnabled || MaxSessionLength is not null || (CloseOnExpiry && expiresAt is not null);
+        => Revocation is not null || RefreshEnabled || MaxSessionLength is not null || (CloseOnExpiry && expiresAt is not null);
 
     /// <summary>When a session that started at <paramref name="start"/> with a credential expiring at <paramref name="expiresAt"/> ends.</summary>
     public DateTimeOffset? EndOf(DateTimeOffset? expiresAt, DateTimeOffset start)

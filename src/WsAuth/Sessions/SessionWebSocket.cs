@@ -21,7 +21,7 @@ namespace WsAuth.Internal;
 /// <para>Once WsAuth closes the socket, the endpoint's pending and later receives return a Close result (with WsAuth's
 /// code), its sends throw, and its own close calls do nothing.</para>
 /// </remarks>
-internal sealed partial class SessionWebSocket : WebSocket
+internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 {
     private static readonly TimeSpan RefreshGrace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
@@ -89,7 +89,27 @@ internal sealed partial class SessionWebSocket : WebSocket
             Evaluate();
         }
 
+        // Registered before the abort callback, which may run at once and must find the session to remove.
+        settings.Revocation?.Registry.Add(this);
         _abortedRegistration = http.RequestAborted.UnsafeRegister(static s => ((SessionWebSocket)s!).EndSession(), this);
+        settings.Revocation?.OnRegistered(this);
+    }
+
+    string IRevocableSession.SessionId => _feature.SessionId ?? string.Empty;
+
+    string? IRevocableSession.Subject => _subject;
+
+    DateTimeOffset? IRevocableSession.IssuedAt => _feature.IssuedAt;
+
+    bool IRevocableSession.Revoke()
+    {
+        if (_closedBy is not null || _ended)
+        {
+            return false;
+        }
+
+        _ = CloseAsync(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Revoked);
+        return true;
     }
 
     public override WebSocketCloseStatus? CloseStatus => _closedBy is { } closed ? closed.Status : _inner.CloseStatus;
@@ -375,6 +395,17 @@ internal sealed partial class SessionWebSocket : WebSocket
             return;
         }
 
+        var issuedAt = RevocationIdentity.IssuedAt(result.IssuedAt, principal);
+        switch (_settings.Revocation?.Check(subject, issuedAt))
+        {
+            case RevocationVerdict.Revoked:
+                await EndRefreshAndCloseAsync(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Revoked);
+                return;
+            case RevocationVerdict.Unavailable:
+                await EndRefreshAndCloseAsync(CloseCodes.ServerError, WebSocketAuthFailureReasons.RevocationUnavailable);
+                return;
+        }
+
         if (_authorize is not null && !await _authorize(principal))
         {
             await EndRefreshAndCloseAsync(CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
@@ -390,6 +421,7 @@ internal sealed partial class SessionWebSocket : WebSocket
             _credentialExpiresAt = result.ExpiresAt;
             _feature.User = principal;
             _feature.ExpiresAt = result.ExpiresAt;
+            _feature.IssuedAt = issuedAt;
             end = EndLocked();
 
             // Warn again only for a later end: a refresh that MaxSessionLength (or a shorter token) kept from moving the
@@ -587,6 +619,8 @@ internal sealed partial class SessionWebSocket : WebSocket
             _ended = true;
             _timer?.Dispose();
         }
+
+        _settings.Revocation?.Registry.Remove(this);
 
         Interlocked.Exchange(ref _grace, null)?.Dispose();
 

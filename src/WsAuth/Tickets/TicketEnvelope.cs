@@ -11,6 +11,7 @@ namespace WsAuth.Tickets;
 /// <param name="ClientIp">The client address of the issuing request, or <see langword="null"/> when unknown.</param>
 /// <param name="Path">The WebSocket path the ticket is for.</param>
 /// <param name="Principal">The user, as written by the principal serializer.</param>
+/// <param name="CredentialIssuedAt">When the credential that obtained the ticket was issued, if known; revocation compares it.</param>
 internal sealed record TicketEnvelope(
     DateTimeOffset ExpiresAt,
     DateTimeOffset? CredentialExpiresAt,
@@ -18,9 +19,12 @@ internal sealed record TicketEnvelope(
     string? Origin,
     string? ClientIp,
     string? Path,
-    byte[] Principal)
+    byte[] Principal,
+    DateTimeOffset? CredentialIssuedAt = null)
 {
-    private const byte FormatVersion = 1;
+    // Version 2 adds the credential's issue time at the end; version 1 (no issue time) is still read.
+    private const byte FormatVersion = 2;
+    private const byte FormatVersion1 = 1;
 
     public byte[] Write()
     {
@@ -37,6 +41,8 @@ internal sealed record TicketEnvelope(
             WriteString(writer, Path);
             writer.Write7BitEncodedInt(Principal.Length);
             writer.Write(Principal);
+            writer.Write(CredentialIssuedAt.HasValue);
+            writer.Write(CredentialIssuedAt?.ToUnixTimeMilliseconds() ?? 0L);
         }
 
         return buffer.ToArray();
@@ -49,7 +55,8 @@ internal sealed record TicketEnvelope(
         try
         {
             using var reader = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
-            if (reader.ReadByte() != FormatVersion)
+            var version = reader.ReadByte();
+            if (version is not (FormatVersion or FormatVersion1))
             {
                 return false;
             }
@@ -62,12 +69,21 @@ internal sealed record TicketEnvelope(
             var clientIp = ReadString(reader);
             var path = ReadString(reader);
             var length = reader.Read7BitEncodedInt();
-            if (length < 0 || length != data.Length - reader.BaseStream.Position)
+            var trailer = version == FormatVersion ? 9 : 0;
+            if (length < 0 || length != data.Length - reader.BaseStream.Position - trailer)
             {
                 return false;
             }
 
             var principal = reader.ReadBytes(length);
+            DateTimeOffset? issuedAt = null;
+            if (version == FormatVersion)
+            {
+                var hasIssuedAt = reader.ReadBoolean();
+                var issued = reader.ReadInt64();
+                issuedAt = hasIssuedAt ? DateTimeOffset.FromUnixTimeMilliseconds(issued) : null;
+            }
+
             envelope = new TicketEnvelope(
                 expiresAt,
                 hasCredentialExpiry ? DateTimeOffset.FromUnixTimeMilliseconds(credentialExpiry) : null,
@@ -75,7 +91,8 @@ internal sealed record TicketEnvelope(
                 origin,
                 clientIp,
                 path,
-                principal);
+                principal,
+                issuedAt);
             return true;
         }
         catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or ArgumentException or DecoderFallbackException)

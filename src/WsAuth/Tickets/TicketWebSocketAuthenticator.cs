@@ -162,7 +162,7 @@ internal sealed partial class TicketWebSocketAuthenticator : IWebSocketAuthentic
         Log.Redeemed(_logger, logId, context.HttpContext.TraceIdentifier);
 
         // The session lives as long as the credential that obtained the ticket, not the ticket's few seconds.
-        return WebSocketAuthenticateResult.Success(principal, envelope.CredentialExpiresAt);
+        return WebSocketAuthenticateResult.Success(principal, envelope.CredentialExpiresAt, envelope.CredentialIssuedAt);
     }
 
     private WebSocketAuthenticateResult Reject(string logId, string reason)

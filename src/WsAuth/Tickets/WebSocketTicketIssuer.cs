@@ -30,6 +30,7 @@ internal sealed partial class WebSocketTicketIssuer
     private readonly TimeProvider _time;
     private readonly TicketMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly WebSocketRevocationService? _revocation;
 
     public WebSocketTicketIssuer(
         IOptions<WebSocketTicketOptions> options,
@@ -37,8 +38,10 @@ internal sealed partial class WebSocketTicketIssuer
         IWebSocketTicketStore store,
         TimeProvider timeProvider,
         TicketMetrics metrics,
-        ILogger<WebSocketTicketIssuer> logger)
+        ILogger<WebSocketTicketIssuer> logger,
+        WebSocketRevocationService? revocation = null)
     {
+        _revocation = revocation;
         var ticketOptions = options.Value;
         var auth = authOptions.Value;
         _store = store;
@@ -103,6 +106,19 @@ internal sealed partial class WebSocketTicketIssuer
                 return;
         }
 
+        // A ticket inherits its credential's issue time, so revoking the user also refuses tickets obtained before, and a
+        // revoked cookie or token gets no ticket at all.
+        var credentialIssuedAt = CredentialIssuedAt(context);
+        switch (_revocation?.Check(RevocationIdentity.SubjectOf(user), credentialIssuedAt))
+        {
+            case RevocationVerdict.Revoked:
+                await RefuseAsync(context, StatusCodes.Status401Unauthorized, WebSocketAuthFailureReasons.Revoked);
+                return;
+            case RevocationVerdict.Unavailable:
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, WebSocketAuthFailureReasons.RevocationUnavailable);
+                return;
+        }
+
         var now = _time.GetUtcNow();
         var credentialExpiresAt = CredentialExpiry(context);
         var expiresAt = now + _lifetime;
@@ -127,7 +143,8 @@ internal sealed partial class WebSocketTicketIssuer
             _bindToOrigin ? origin : null,
             _bindToClientIp ? TicketRequestValues.ClientIp(context) : null,
             webSocketPath,
-            _serializer.Serialize(user));
+            _serializer.Serialize(user),
+            credentialIssuedAt);
 
         var ticket = TicketCodec.NewTicket(out var ticketId);
         bool stored;
@@ -181,6 +198,12 @@ internal sealed partial class WebSocketTicketIssuer
     /// When the credential that authenticated the request expires: the authentication result's <c>ExpiresUtc</c> (cookies,
     /// JWT bearer), else an <c>exp</c> claim.
     /// </summary>
+    /// <summary>The issue time of the credential the request was authenticated with: its properties' issue time, else its <c>iat</c> claim.</summary>
+    internal static DateTimeOffset? CredentialIssuedAt(HttpContext context)
+        => RevocationIdentity.IssuedAt(
+            context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true } result ? result.Properties?.IssuedUtc : null,
+            context.User);
+
     internal static DateTimeOffset? CredentialExpiry(HttpContext context)
     {
         if (context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true } result

@@ -63,7 +63,7 @@ internal sealed partial class AuthenticationSchemeTokenValidator(
 
         if (result.Succeeded && result.Principal.Identity?.IsAuthenticated == true)
         {
-            return WebSocketAuthenticateResult.Success(result.Principal, result.Properties?.ExpiresUtc);
+            return WebSocketAuthenticateResult.Success(result.Principal, result.Properties?.ExpiresUtc, result.Properties?.IssuedUtc);
         }
 
         if (result.Failure is { } failure)

@@ -8,7 +8,7 @@ namespace WsAuth;
 /// validates JWTs; register your own to accept opaque tokens.
 /// </summary>
 /// <remarks>
-/// Return <see cref="WebSocketAuthenticateResult.Success"/> with the token's expiry (the session is closed then unless
+/// Return <see cref="WebSocketAuthenticateResult.Success(System.Security.Claims.ClaimsPrincipal, DateTimeOffset?, DateTimeOffset?)"/> with the token's expiry (the session is closed then unless
 /// refreshed) or <see cref="WebSocketAuthenticateResult.Fail"/> with a fixed reason code. Never put the token, or an
 /// exception message that may contain it, in a reason or a log line.
 /// </remarks>

@@ -174,7 +174,8 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
             return WebSocketAuthenticateResult.Fail(reason);
         }
 
-        return WebSocketAuthenticateResult.Success(new ClaimsPrincipal(identity), new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)));
+        DateTimeOffset? issuedAt = jwt.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(jwt.IssuedAt, DateTimeKind.Utc));
+        return WebSocketAuthenticateResult.Success(new ClaimsPrincipal(identity), new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)), issuedAt);
     }
 
     private SecurityKey[] ResolveKeys(string? kid)

@@ -42,8 +42,29 @@ public class TicketEnvelopeTests
 
         Assert.False(TicketEnvelope.TryRead([.. data, 0], out _));
         var otherVersion = (byte[])data.Clone();
-        otherVersion[0] = 2;
+        otherVersion[0] = 3;
         Assert.False(TicketEnvelope.TryRead(otherVersion, out _));
         Assert.False(TicketEnvelope.TryRead([0xFF, 0xFF, 0xFF, 0xFF], out _));
+    }
+
+    [Fact]
+    public void Version2_CarriesTheCredentialIssueTime_AndVersion1IsStillRead()
+    {
+        // Arrange: version 1 is version 2 without the 9-byte issue-time trailer.
+        var issuedAt = Now.AddMinutes(-3);
+        var current = new TicketEnvelope(Now, Now, TicketBindings.None, null, null, null, [1, 2, 3], issuedAt).Write();
+        var version1 = current[..^9];
+        version1[0] = 1;
+
+        // Act
+        var readCurrent = TicketEnvelope.TryRead(current, out var envelope);
+        var readVersion1 = TicketEnvelope.TryRead(version1, out var old);
+
+        // Assert
+        Assert.True(readCurrent);
+        Assert.Equal(issuedAt.ToUnixTimeMilliseconds(), envelope!.CredentialIssuedAt!.Value.ToUnixTimeMilliseconds());
+        Assert.True(readVersion1);
+        Assert.Null(old!.CredentialIssuedAt);
+        Assert.Equal([1, 2, 3], old.Principal);
     }
 }

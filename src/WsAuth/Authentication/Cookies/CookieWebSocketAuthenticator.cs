@@ -25,6 +25,6 @@ internal sealed class CookieWebSocketAuthenticator(IOptions<WebSocketCookieOptio
             return WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.InvalidCredentials);
         }
 
-        return WebSocketAuthenticateResult.Success(result.Principal, result.Properties?.ExpiresUtc);
+        return WebSocketAuthenticateResult.Success(result.Principal, result.Properties?.ExpiresUtc, result.Properties?.IssuedUtc);
     }
 }

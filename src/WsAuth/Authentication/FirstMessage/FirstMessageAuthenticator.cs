@@ -166,7 +166,7 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
 
         if (result is { Succeeded: true })
         {
-            return FirstMessageOutcome.Authenticate(result.Principal, result.ExpiresAt);
+            return FirstMessageOutcome.Authenticate(result.Principal, result.ExpiresAt, result.IssuedAt);
         }
 
         if (result is { Failed: true })
@@ -304,8 +304,11 @@ internal sealed class FirstMessageOutcome
     /// <summary>Whether the outcome counts towards the client's lockout (a rejected credential, garbage, silence).</summary>
     public bool CountsAsFailure { get; }
 
-    public static FirstMessageOutcome Authenticate(ClaimsPrincipal principal, DateTimeOffset? expiresAt)
-        => new(FirstMessageOutcomeKind.Authenticated, principal, expiresAt, 0, string.Empty, false);
+    /// <summary>When the credential was issued, as the validator said (revocation reads the <c>iat</c> claim otherwise).</summary>
+    public DateTimeOffset? IssuedAt { get; private init; }
+
+    public static FirstMessageOutcome Authenticate(ClaimsPrincipal principal, DateTimeOffset? expiresAt, DateTimeOffset? issuedAt = null)
+        => new(FirstMessageOutcomeKind.Authenticated, principal, expiresAt, 0, string.Empty, false) { IssuedAt = issuedAt };
 
     public static FirstMessageOutcome Reject(int closeCode, string reason, bool countsAsFailure)
         => new(FirstMessageOutcomeKind.Rejected, null, null, closeCode, reason, countsAsFailure);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace WsAuth.Postgres.Tests;
+namespace WsAuth.Testing;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 between one app and PostgreSQL that a test can cut (every connection reset, new ones
