@@ -122,7 +122,18 @@ internal sealed partial class WebSocketAuthMiddleware
         // The checks run in their own method so that their state (the locals of every step, the authenticator's result,
         // the authenticated context) is garbage once the handshake is decided: only the small Admission lives as long as
         // the socket, in this method's state machine and the accept wrapper.
-        if (await AdmitAsync(context, endpoint) is not { } admission)
+        var activity = WebSocketAuthTelemetry.StartHandshake();
+        Admission? admitted;
+        try
+        {
+            admitted = await AdmitAsync(context, endpoint);
+        }
+        finally
+        {
+            WebSocketAuthTelemetry.EndHandshake(activity);
+        }
+
+        if (admitted is not { } admission)
         {
             return;
         }
@@ -141,6 +152,11 @@ internal sealed partial class WebSocketAuthMiddleware
             if (admission.Session is { } session)
             {
                 await session.EndAsync();
+            }
+
+            if (admission.Socket is { } socket)
+            {
+                _metrics.SessionEnded(admission.Method, admission.AcceptedAt, _time, SessionEndReasons.Of(admission.Session, socket, context));
             }
         }
     }
@@ -204,9 +220,11 @@ internal sealed partial class WebSocketAuthMiddleware
         foreach (var authenticator in _authenticators)
         {
             handshake.Method = authenticator.Method;
+            var authenticatorStart = WebSocketAuthTelemetry.AuthenticatorStarting();
             try
             {
                 result = await authenticator.Instance.AuthenticateAsync(handshake, context.RequestAborted);
+                WebSocketAuthTelemetry.AuthenticatorCompleted(authenticatorStart);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -217,6 +235,8 @@ internal sealed partial class WebSocketAuthMiddleware
             {
                 // Only the type: exception messages from token libraries can carry the credential.
                 Log.AuthenticatorThrew(_logger, authenticator.Method, ex.GetType().FullName);
+                WebSocketAuthTelemetry.AuthenticatorCompleted(authenticatorStart);
+                WebSocketAuthTelemetry.AuthenticatorThrew(ex);
                 await RejectAsync(context, start, authenticator.Method, WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
                 return null;
             }
@@ -306,28 +326,22 @@ internal sealed partial class WebSocketAuthMiddleware
         context.User = authenticated.Principal;
         ApplyHiddenProtocols(context, handshake);
 
-        var admission = new Admission(winner.Method, start);
+        var admission = new Admission(this, winner.Method, start);
         if (context.Features.Get<IHttpWebSocketFeature>() is { } webSocketFeature)
         {
-            var onAccepted = _sessions.IsNeeded(feature.ExpiresAt)
-                ? StartsSession(admission, context, feature, startTime, Authorizer(context, requirements))
-                : null;
-            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, onAccepted));
+            if (_sessions.IsNeeded(feature.ExpiresAt))
+            {
+                admission.SessionFor(context, feature, startTime, Authorizer(context, requirements));
+            }
+
+            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, admission.Accepted));
         }
 
         _metrics.Authenticated(winner.Method, start, _time);
+        WebSocketAuthTelemetry.HandshakeAuthenticated(winner.Method);
         Log.Authenticated(_logger, winner.Method, context.TraceIdentifier);
         return admission;
     }
-
-    /// <summary>What the accept wrapper runs on the accepted socket: wraps it in a session, recorded for GuardAsync to end.</summary>
-    private Func<WebSocket, WebSocket> StartsSession(
-        Admission admission,
-        HttpContext context,
-        WebSocketAuthFeature feature,
-        DateTimeOffset startTime,
-        Func<ClaimsPrincipal, Task<bool>>? authorize)
-        => socket => (WebSocket?)(admission.Session = _sessions.Start(socket, context, feature, startTime, authorize)) ?? socket;
 
     private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
@@ -404,15 +418,48 @@ internal sealed partial class WebSocketAuthMiddleware
             ? (WebSocketAuthEvents)context.RequestServices.GetRequiredService(type)
             : _options.Events;
 
-    /// <summary>An admitted handshake: what GuardAsync needs while the endpoint runs.</summary>
-    private sealed class Admission(string method, long start)
+    /// <summary>An admitted handshake: what GuardAsync needs while the endpoint runs, and the accept wrapper's callback.</summary>
+    private sealed class Admission(WebSocketAuthMiddleware owner, string method, long start)
     {
+        private HttpContext? _context;
+        private WebSocketAuthFeature? _feature;
+        private DateTimeOffset _startTime;
+        private Func<ClaimsPrincipal, Task<bool>>? _authorize;
+
         public string Method { get; } = method;
 
         public long Start { get; } = start;
 
         /// <summary>Set when the endpoint accepts the socket and the credential needs a session.</summary>
-        public SessionWebSocket? Session { get; set; }
+        public SessionWebSocket? Session { get; private set; }
+
+        /// <summary>The socket the endpoint accepted (unwrapped), for the session metrics; null until then.</summary>
+        public WebSocket? Socket { get; private set; }
+
+        /// <summary>When the endpoint accepted the socket (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long AcceptedAt { get; private set; }
+
+        /// <summary>Says that the accepted socket needs a session, and what to start it with.</summary>
+        public void SessionFor(HttpContext context, WebSocketAuthFeature feature, DateTimeOffset startTime, Func<ClaimsPrincipal, Task<bool>>? authorize)
+        {
+            _context = context;
+            _feature = feature;
+            _startTime = startTime;
+            _authorize = authorize;
+        }
+
+        /// <summary>What the accept wrapper runs on the accepted socket: counts it open and wraps it in a session when one applies.</summary>
+        public WebSocket Accepted(WebSocket socket)
+        {
+            Socket = socket;
+            AcceptedAt = owner._metrics.SessionStarted(Method, owner._time);
+            if (_feature is not null)
+            {
+                Session = owner._sessions.Start(socket, _context!, _feature, _startTime, _authorize);
+            }
+
+            return (WebSocket?)Session ?? socket;
+        }
     }
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);

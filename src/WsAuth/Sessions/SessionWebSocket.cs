@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
@@ -54,6 +55,11 @@ internal sealed partial class SessionWebSocket : WebSocket
     private bool _ended;
     private volatile CloseInfo? _closedBy;
 
+    // Who closed first, for wsauth.session.end_reason: 0 nobody yet, then InitiatorClient or InitiatorServer, set once.
+    private const int InitiatorClient = 1;
+    private const int InitiatorServer = 2;
+    private int _initiator;
+
     // Receive state: only the single outstanding receive touches it.
     private bool _inMessage;
     private byte[]? _stash;
@@ -89,8 +95,22 @@ internal sealed partial class SessionWebSocket : WebSocket
             Evaluate();
         }
 
-        _abortedRegistration = http.RequestAborted.UnsafeRegister(static s => ((SessionWebSocket)s!).EndSession(), this);
+        _abortedRegistration = http.RequestAborted.UnsafeRegister(static s => ((SessionWebSocket)s!).ClientWentAway(), this);
     }
+
+    /// <summary>
+    /// How the session ended (a <see cref="SessionEndReasons"/> value) as far as this wrapper saw it: WsAuth's own close,
+    /// else who sent the first close frame or went away; null if none of that happened.
+    /// </summary>
+    public string? EndReason
+        => _closedBy is { } closed
+            ? (string.Equals(closed.Reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal) ? SessionEndReasons.Expired : SessionEndReasons.AuthenticationFailed)
+            : Volatile.Read(ref _initiator) switch
+            {
+                InitiatorClient => SessionEndReasons.ClientClosed,
+                InitiatorServer => SessionEndReasons.ServerClosed,
+                _ => null,
+            };
 
     public override WebSocketCloseStatus? CloseStatus => _closedBy is { } closed ? closed.Status : _inner.CloseStatus;
 
@@ -215,6 +235,11 @@ internal sealed partial class SessionWebSocket : WebSocket
 
     private ValueWebSocketReceiveResult Track(ValueWebSocketReceiveResult result)
     {
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            Interlocked.CompareExchange(ref _initiator, InitiatorClient, 0);
+        }
+
         _inMessage = result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage;
         return result;
     }
@@ -255,7 +280,7 @@ internal sealed partial class SessionWebSocket : WebSocket
             if (start.Length > max)
             {
                 start.Span.Clear();
-                await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -267,7 +292,7 @@ internal sealed partial class SessionWebSocket : WebSocket
             if (start.Length >= max)
             {
                 start.Span.Clear();
-                await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -281,7 +306,7 @@ internal sealed partial class SessionWebSocket : WebSocket
                 {
                     if (length == max)
                     {
-                        await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                        await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                         return null;
                     }
 
@@ -310,7 +335,7 @@ internal sealed partial class SessionWebSocket : WebSocket
 
         if (!parsed || string.IsNullOrEmpty(token))
         {
-            await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
+            await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
             return null;
         }
 
@@ -330,6 +355,19 @@ internal sealed partial class SessionWebSocket : WebSocket
             _refreshing = true;
         }
 
+        var activity = WebSocketAuthTelemetry.StartRefresh(_feature.Method);
+        try
+        {
+            await RefreshAsync(token, activity, cancellationToken);
+        }
+        finally
+        {
+            activity?.Dispose(); // ended with its outcome already, unless the refresh was cancelled
+        }
+    }
+
+    private async Task RefreshAsync(string token, Activity? activity, CancellationToken cancellationToken)
+    {
         WebSocketAuthenticateResult? result;
         try
         {
@@ -363,7 +401,7 @@ internal sealed partial class SessionWebSocket : WebSocket
         {
             var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
             var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
-            await EndRefreshAndCloseAsync(CloseCodes.FromStatus(status), reason);
+            await EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
             return;
         }
 
@@ -371,13 +409,13 @@ internal sealed partial class SessionWebSocket : WebSocket
         var subject = SessionSubject.Of(principal);
         if (_subject is null || subject is null || !string.Equals(_subject, subject, StringComparison.Ordinal))
         {
-            await EndRefreshAndCloseAsync(CloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
+            await EndRefreshAndCloseAsync(activity, CloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
             return;
         }
 
         if (_authorize is not null && !await _authorize(principal))
         {
-            await EndRefreshAndCloseAsync(CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
+            await EndRefreshAndCloseAsync(activity, CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
             return;
         }
 
@@ -401,19 +439,28 @@ internal sealed partial class SessionWebSocket : WebSocket
         }
 
         _http.User = principal;
-        _settings.Metrics.SessionRefreshed();
+        _settings.Metrics.RefreshSucceeded(_feature.Method);
+        WebSocketAuthTelemetry.RefreshSucceeded(activity);
         Log.Refreshed(_settings.Logger, _feature.Method, _http.TraceIdentifier);
         await SendControlAsync(ControlMessages.Refreshed(end));
         Evaluate(); // reschedules, or closes if the new credential has already expired
     }
 
-    private Task EndRefreshAndCloseAsync(int code, string reason)
+    private Task EndRefreshAndCloseAsync(Activity? activity, int code, string reason)
     {
         lock (_gate)
         {
             _refreshing = false;
         }
 
+        return RejectRefreshAsync(activity, code, reason);
+    }
+
+    /// <summary>A refresh closes the session: counted, traced, then closed.</summary>
+    private Task RejectRefreshAsync(Activity? activity, int code, string reason)
+    {
+        _settings.Metrics.RefreshRejected(_feature.Method, reason);
+        WebSocketAuthTelemetry.RefreshRejected(activity, _feature.Method, code, reason);
         return CloseAsync(code, reason);
     }
 
@@ -511,6 +558,8 @@ internal sealed partial class SessionWebSocket : WebSocket
             return;
         }
 
+        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
+
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
@@ -532,6 +581,8 @@ internal sealed partial class SessionWebSocket : WebSocket
         {
             return;
         }
+
+        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
 
         await _sendLock.WaitAsync(cancellationToken);
         try
@@ -572,6 +623,12 @@ internal sealed partial class SessionWebSocket : WebSocket
             }
         }
 
+        EndSession();
+    }
+
+    private void ClientWentAway()
+    {
+        Interlocked.CompareExchange(ref _initiator, InitiatorClient, 0);
         EndSession();
     }
 
