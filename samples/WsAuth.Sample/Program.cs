@@ -82,6 +82,9 @@ if (builder.Configuration["WsAuth:Postgres:ConnectionString"] is { Length: > 0 }
     webSocketAuth.AddPostgresTicketStore(postgres, o => o.CreateTableIfMissing = builder.Configuration.GetValue("WsAuth:Postgres:CreateTableIfMissing", true));
 }
 
+// Sample:OpenTelemetry=console|otlp exports WsAuth's spans and metrics (SampleTelemetry.cs); off by default.
+builder.AddSampleOpenTelemetry();
+
 var app = builder.Build();
 
 app.UseDefaultFiles();
