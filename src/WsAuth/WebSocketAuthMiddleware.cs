@@ -334,7 +334,7 @@ internal sealed partial class WebSocketAuthMiddleware
                 admission.SessionFor(context, feature, startTime, Authorizer(context, requirements));
             }
 
-            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, admission.Accepted));
+            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, admission));
         }
 
         _metrics.Authenticated(winner.Method, start, _time);
@@ -419,7 +419,7 @@ internal sealed partial class WebSocketAuthMiddleware
             : _options.Events;
 
     /// <summary>An admitted handshake: what GuardAsync needs while the endpoint runs, and the accept wrapper's callback.</summary>
-    private sealed class Admission(WebSocketAuthMiddleware owner, string method, long start)
+    private sealed class Admission(WebSocketAuthMiddleware owner, string method, long start) : IAcceptedWebSocketObserver
     {
         private HttpContext? _context;
         private WebSocketAuthFeature? _feature;

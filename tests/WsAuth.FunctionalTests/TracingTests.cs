@@ -244,13 +244,16 @@ public class TracingTests
         }
     }
 
-    internal static void AssertNoSecret(Activity activity, params string[] secrets)
-    {
-        var values = activity.TagObjects.Select(t => t.Value?.ToString() ?? string.Empty)
+    /// <summary>Every text of a span a backend would store: tag values, event tags, status description, name.</summary>
+    internal static IEnumerable<string> Texts(Activity activity)
+        => activity.TagObjects.Select(t => t.Value?.ToString() ?? string.Empty)
             .Concat(activity.Events.SelectMany(e => e.Tags.Select(t => t.Value?.ToString() ?? string.Empty)))
             .Append(activity.StatusDescription ?? string.Empty)
-            .Append(activity.DisplayName)
-            .ToList();
+            .Append(activity.DisplayName);
+
+    internal static void AssertNoSecret(Activity activity, params string[] secrets)
+    {
+        var values = Texts(activity).ToList();
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(values, v => v.Contains(secret, StringComparison.Ordinal));
