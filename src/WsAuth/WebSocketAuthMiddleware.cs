@@ -128,6 +128,10 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             admitted = await AdmitAsync(context, endpoint);
         }
+        catch (Exception ex) when (WebSocketAuthTelemetry.HandshakeFailed(activity, ex))
+        {
+            throw; // never reached: the filter records the failure on the span and returns false
+        }
         finally
         {
             WebSocketAuthTelemetry.EndHandshake(activity);
@@ -156,7 +160,8 @@ internal sealed partial class WebSocketAuthMiddleware
 
             if (admission.Socket is { } socket)
             {
-                _metrics.SessionEnded(admission.Method, admission.AcceptedAt, _time, SessionEndReasons.Of(admission.Session, socket, context));
+                var wrapper = admission.Session;
+                _metrics.SessionEnded(admission.Method, admission.AcceptedAt, _time, SessionEndReasons.Of(wrapper, wrapper?.Inner ?? socket, context));
             }
         }
     }
@@ -326,12 +331,12 @@ internal sealed partial class WebSocketAuthMiddleware
         context.User = authenticated.Principal;
         ApplyHiddenProtocols(context, handshake);
 
-        var admission = new Admission(this, winner.Method, start);
+        var admission = new Admission(_sessions, winner.Method, start);
         if (context.Features.Get<IHttpWebSocketFeature>() is { } webSocketFeature)
         {
             if (_sessions.IsNeeded(feature.ExpiresAt))
             {
-                admission.SessionFor(context, feature, startTime, Authorizer(context, requirements));
+                admission.SessionStart = new SessionStart(context, feature, startTime, Authorizer(context, requirements));
             }
 
             context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, admission));
@@ -418,49 +423,45 @@ internal sealed partial class WebSocketAuthMiddleware
             ? (WebSocketAuthEvents)context.RequestServices.GetRequiredService(type)
             : _options.Events;
 
-    /// <summary>An admitted handshake: what GuardAsync needs while the endpoint runs, and the accept wrapper's callback.</summary>
-    private sealed class Admission(WebSocketAuthMiddleware owner, string method, long start) : IAcceptedWebSocketObserver
+    /// <summary>
+    /// An admitted handshake: what GuardAsync needs while the endpoint runs, and what the accept wrapper calls with the
+    /// accepted socket. Kept small: it lives as long as the socket.
+    /// </summary>
+    private sealed class Admission(SessionSettings sessions, string method, long start) : IAcceptedWebSocketObserver
     {
-        private HttpContext? _context;
-        private WebSocketAuthFeature? _feature;
-        private DateTimeOffset _startTime;
-        private Func<ClaimsPrincipal, Task<bool>>? _authorize;
-
         public string Method { get; } = method;
 
         public long Start { get; } = start;
 
-        /// <summary>Set when the endpoint accepts the socket and the credential needs a session.</summary>
-        public SessionWebSocket? Session { get; private set; }
+        /// <summary>Set when the credential needs a session: what to start it with once the socket is accepted.</summary>
+        public SessionStart? SessionStart { get; set; }
 
-        /// <summary>The socket the endpoint accepted (unwrapped), for the session metrics; null until then.</summary>
+        /// <summary>The socket endpoint code got (the session when one applies); null until it accepts.</summary>
         public WebSocket? Socket { get; private set; }
+
+        /// <summary>Set when the endpoint accepted the socket and the credential needs a session.</summary>
+        public SessionWebSocket? Session => Socket as SessionWebSocket;
 
         /// <summary>When the endpoint accepted the socket (a <see cref="TimeProvider"/> timestamp).</summary>
         public long AcceptedAt { get; private set; }
 
-        /// <summary>Says that the accepted socket needs a session, and what to start it with.</summary>
-        public void SessionFor(HttpContext context, WebSocketAuthFeature feature, DateTimeOffset startTime, Func<ClaimsPrincipal, Task<bool>>? authorize)
-        {
-            _context = context;
-            _feature = feature;
-            _startTime = startTime;
-            _authorize = authorize;
-        }
-
-        /// <summary>What the accept wrapper runs on the accepted socket: counts it open and wraps it in a session when one applies.</summary>
+        /// <summary>Counts the session open and wraps the socket in a session when one applies.</summary>
         public WebSocket Accepted(WebSocket socket)
         {
-            Socket = socket;
-            AcceptedAt = owner._metrics.SessionStarted(Method, owner._time);
-            if (_feature is not null)
+            AcceptedAt = sessions.Metrics.SessionStarted(Method, sessions.Time);
+            if (SessionStart is { } start)
             {
-                Session = owner._sessions.Start(socket, _context!, _feature, _startTime, _authorize);
+                socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize) ?? socket;
+                SessionStart = null;
             }
 
-            return (WebSocket?)Session ?? socket;
+            Socket = socket;
+            return socket;
         }
     }
+
+    /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
+    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize);
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
 

@@ -100,6 +100,23 @@ public class TracingTests
     }
 
     [Fact]
+    public async Task EventThatThrows_EndsTheSpanAsAnError_WithTheExceptionTypeOnly()
+    {
+        using var traces = new TraceCapture();
+        await using var app = await HandshakeApp.StartAsync(o => o.Events.OnAuthenticated = _ => throw new InvalidOperationException("event failed for " + HeaderAuthenticator.SecretInException));
+        var (traceId, traceparent) = TraceCapture.NewTraceParent();
+
+        var response = await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", HandshakeApp.AllowedOrigin), (HeaderAuthenticator.Header, "alice"), ("traceparent", traceparent)]);
+        var span = await traces.WaitForAsync(traceId, Handshake);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.Status);
+        Assert.Equal("error", span.GetTagItem("wsauth.outcome"));
+        Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        AssertNoSecret(span, HeaderAuthenticator.SecretInException);
+    }
+
+    [Fact]
     public async Task RateLimitedHandshake_IsAnErrorSpan_With429()
     {
         using var traces = new TraceCapture();

@@ -94,6 +94,22 @@ internal static class WebSocketAuthTelemetry
         }
     }
 
+    /// <summary>
+    /// An exception left the guard (an event handler threw, say): the span records its type, never its message. Always
+    /// false, for use as an exception filter that lets the exception go on unchanged.
+    /// </summary>
+    public static bool HandshakeFailed(Activity? activity, Exception exception)
+    {
+        if (activity is { IsStopped: false })
+        {
+            activity.SetTag(OutcomeTag, "error");
+            activity.SetTag(ErrorTypeTag, exception.GetType().FullName);
+            activity.SetStatus(ActivityStatusCode.Error, exception.GetType().FullName);
+        }
+
+        return false;
+    }
+
     /// <summary>Ends the handshake activity if it is still open; one that recorded no outcome was abandoned by the client.</summary>
     public static void EndHandshake(Activity? activity)
     {

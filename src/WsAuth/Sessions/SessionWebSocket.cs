@@ -120,6 +120,9 @@ internal sealed partial class SessionWebSocket : WebSocket
 
     public override string? SubProtocol => _inner.SubProtocol;
 
+    /// <summary>The socket this session wraps (for <see cref="SessionEndReasons"/>, which reads its final state).</summary>
+    internal WebSocket Inner => _inner;
+
     private static ValueWebSocketReceiveResult ClosedResult => new(0, WebSocketMessageType.Close, endOfMessage: true);
 
     // ---- Receive ------------------------------------------------------------------------------------------------
