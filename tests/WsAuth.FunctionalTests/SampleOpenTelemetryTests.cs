@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using WsAuth.Testing;
 
 namespace WsAuth.FunctionalTests;
@@ -28,6 +31,43 @@ public partial class SampleOpenTelemetryTests
         Assert.Contains("Activity.DisplayName:        wsauth.handshake", output, StringComparison.Ordinal);
         Assert.Contains("http.response.status_code: 403", output, StringComparison.Ordinal);
         Assert.Contains("Name: WsAuth", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Otlp_SendsTheHandshakeSpanToTheStandardEndpoint()
+    {
+        // Arrange: a stand-in collector on 127.0.0.1 that keeps what is posted to it (OTLP over HTTP/protobuf: strings
+        // such as span names and tag values are plain UTF-8 in the body).
+        var posted = new ConcurrentQueue<(string Path, byte[] Body)>();
+        await using var collector = await KestrelTestApp.StartAsync(_ => { }, (app, _) => app.MapPost("/v1/{signal}", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            posted.Enqueue((context.Request.Path.Value!, body.ToArray()));
+        }));
+        using var sample = SampleProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.HttpUri.ToString().TrimEnd('/'),
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            },
+            "--Sample:OpenTelemetry=otlp");
+        var server = await sample.WaitForListeningAsync();
+
+        // Act
+        await RawHandshake.SendAsync(server, "/ws", [("Origin", "https://evil.example")]);
+        var start = TimeProvider.System.GetTimestamp();
+        string traces;
+        while (!(traces = string.Join('\n', posted.Where(p => p.Path == "/v1/traces").Select(p => Encoding.UTF8.GetString(p.Body)))).Contains("origin_not_allowed", StringComparison.Ordinal))
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(start) < TimeSpan.FromSeconds(30), "No span reached the collector. Sample output:\n" + sample.Output);
+            await Task.Delay(100);
+        }
+
+        // Assert
+        Assert.Contains("wsauth.handshake", traces, StringComparison.Ordinal);
+        Assert.Contains("wsauth.reason", traces, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +107,9 @@ public partial class SampleOpenTelemetryTests
 
         public string Output => string.Join('\n', _lines);
 
-        public static SampleProcess Start(params string[] args)
+        public static SampleProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+        public static SampleProcess Start(Dictionary<string, string> environment, params string[] args)
         {
             // As `dotnet run --project samples/WsAuth.Sample` does: the project folder is the content root.
             var project = Path.Combine(RepositoryRoot(), "samples", "WsAuth.Sample");
@@ -86,6 +128,11 @@ public partial class SampleOpenTelemetryTests
             foreach (var arg in args)
             {
                 info.ArgumentList.Add(arg);
+            }
+
+            foreach (var (name, value) in environment)
+            {
+                info.Environment[name] = value;
             }
 
             var sample = new SampleProcess(new Process { StartInfo = info });
