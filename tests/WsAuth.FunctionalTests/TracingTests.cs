@@ -82,6 +82,7 @@ public class TracingTests
     }
 
     [Fact]
+    [Trait("Matrix", "L2")]
     public async Task AuthenticatorThatThrows_GivesTheExceptionTypeAsErrorType_NeverItsMessage()
     {
         using var traces = new TraceCapture();
