@@ -449,14 +449,14 @@ internal sealed partial class WebSocketAuthMiddleware
         public WebSocket Accepted(WebSocket socket)
         {
             AcceptedAt = sessions.Metrics.SessionStarted(Method, sessions.Time);
+            Socket = socket; // set before the session starts, so that the session count goes down again whatever happens
             if (SessionStart is { } start)
             {
-                socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize) ?? socket;
                 SessionStart = null;
+                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize) ?? socket;
             }
 
-            Socket = socket;
-            return socket;
+            return Socket;
         }
     }
 

@@ -262,6 +262,29 @@ public class TracingTests
         }
     }
 
+    [Fact]
+    [Trait("Matrix", "L2")]
+    public async Task RefreshWhoseValidatorThrows_GivesTheExceptionTypeAsErrorType_NeverTheToken()
+    {
+        using var traces = new TraceCapture();
+        var (app, time, _) = await FirstMessageApp.StartAsync();
+        await using var _app = app;
+        var (traceId, traceparent) = TraceCapture.NewTraceParent();
+        using var socket = await FirstMessageApp.ConnectAsync(app, configure: o => o.SetRequestHeader("traceparent", traceparent));
+        await FirstMessageApp.AuthenticateAsync(socket, TestTokenValidator.Token("alice", time.GetUtcNow().AddMinutes(1)));
+
+        await FirstMessageApp.SendRefreshAsync(socket, "throw|" + TestTokenValidator.Secret);
+        var close = await FirstMessageApp.ReceiveCloseAsync(socket);
+        var span = await traces.WaitForAsync(traceId, "wsauth.session.refresh");
+
+        Assert.Equal(1011, close.Code);
+        Assert.Equal("rejected", span.GetTagItem("wsauth.outcome"));
+        Assert.Equal("authenticator_error", span.GetTagItem("wsauth.reason"));
+        Assert.Equal(1011, span.GetTagItem("wsauth.close_code"));
+        Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
+        AssertNoSecret(span, TestTokenValidator.Secret);
+    }
+
     /// <summary>Every text of a span a backend would store: tag values, event tags, status description, name.</summary>
     internal static IEnumerable<string> Texts(Activity activity)
         => activity.TagObjects.Select(t => t.Value?.ToString() ?? string.Empty)

@@ -397,6 +397,7 @@ internal sealed partial class SessionWebSocket : WebSocket
         {
             // Only the type: exception messages from token libraries can carry the token.
             Log.RefreshValidatorThrew(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
+            activity?.SetTag(WebSocketAuthTelemetry.ErrorTypeTag, ex.GetType().FullName);
             result = WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
         }
 
