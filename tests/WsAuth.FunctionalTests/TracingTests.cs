@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using WsAuth.Testing;
 
 namespace WsAuth.FunctionalTests;
@@ -115,6 +116,35 @@ public class TracingTests
         Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         AssertNoSecret(span, HeaderAuthenticator.SecretInException);
+    }
+
+    [Theory]
+    [InlineData(false, 404)]
+    [InlineData(true, 418)]
+    public async Task StatusChangedOrWrittenByOnRejected_IsTheStatusOnTheSpan(bool handleResponse, int status)
+    {
+        using var traces = new TraceCapture();
+        await using var app = await HandshakeApp.StartAsync(o => o.Events.OnRejected = async ctx =>
+        {
+            if (handleResponse)
+            {
+                ctx.HandleResponse();
+                ctx.HttpContext.Response.StatusCode = 418;
+                await ctx.HttpContext.Response.WriteAsync("custom");
+            }
+            else
+            {
+                ctx.StatusCode = 404;
+            }
+        });
+        var (traceId, traceparent) = TraceCapture.NewTraceParent();
+
+        var response = await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", "https://evil.test"), ("traceparent", traceparent)]);
+        var span = await traces.WaitForAsync(traceId, Handshake);
+
+        Assert.Equal(status, (int)response.Status);
+        Assert.Equal(status, span.GetTagItem("http.response.status_code"));
+        Assert.Equal("origin_not_allowed", span.GetTagItem("wsauth.reason"));
     }
 
     [Fact]
