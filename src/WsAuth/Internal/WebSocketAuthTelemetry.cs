@@ -39,9 +39,6 @@ internal static class WebSocketAuthTelemetry
         WebSocketAuthDefaults.ActivitySourceName,
         typeof(WebSocketAuthTelemetry).Assembly.GetName().Version?.ToString());
 
-    /// <summary>Whether anything listens to the source: the one check the hot path pays when tracing is off.</summary>
-    public static bool IsEnabled => Source.HasListeners();
-
     /// <summary>Starts the handshake activity (a child of <see cref="Activity.Current"/>, the request's), or null when nobody listens.</summary>
     public static Activity? StartHandshake() => Source.HasListeners() ? Source.StartActivity(HandshakeActivity, ActivityKind.Internal) : null;
 
