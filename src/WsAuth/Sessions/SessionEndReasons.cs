@@ -15,7 +15,10 @@ internal static class SessionEndReasons
     /// <summary>WsAuth closed it because a refresh failed (invalid token, other subject, policy, malformed refresh message).</summary>
     public const string AuthenticationFailed = "authentication_failed";
 
-    /// <summary>Reserved: the credential was revoked while the socket was open (revocation is not implemented yet).</summary>
+    /// <summary>
+    /// WsAuth closed it because its credential was revoked (close reason <c>revoked</c>). Reserved: revocation lands in a
+    /// later release; until then nothing closes a session with that reason.
+    /// </summary>
     public const string Revoked = "revoked";
 
     /// <summary>The client sent the first close frame, or its connection went away.</summary>
@@ -26,6 +29,14 @@ internal static class SessionEndReasons
 
     /// <summary>Both close frames were exchanged but who sent the first is unknown: a socket without a WsAuth session wrapper.</summary>
     public const string Closed = "closed";
+
+    /// <summary>The end reason of a session WsAuth closed with <paramref name="closeReason"/> (a reason code).</summary>
+    public static string OfClose(string closeReason) => closeReason switch
+    {
+        WebSocketAuthFailureReasons.Expired => Expired,
+        Revoked => Revoked, // the reason code of a revoked credential is the same word
+        _ => AuthenticationFailed,
+    };
 
     /// <summary>Why the socket ended, once endpoint code has returned.</summary>
     public static string Of(SessionWebSocket? session, WebSocket socket, HttpContext context)

@@ -104,7 +104,7 @@ internal sealed partial class SessionWebSocket : WebSocket
     /// </summary>
     public string? EndReason
         => _closedBy is { } closed
-            ? (string.Equals(closed.Reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal) ? SessionEndReasons.Expired : SessionEndReasons.AuthenticationFailed)
+            ? SessionEndReasons.OfClose(closed.Reason)
             : Volatile.Read(ref _initiator) switch
             {
                 InitiatorClient => SessionEndReasons.ClientClosed,

@@ -12,6 +12,15 @@ public class SessionEndReasonsTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
+    [Theory]
+    [InlineData("expired", SessionEndReasons.Expired)]
+    [InlineData("revoked", SessionEndReasons.Revoked)]
+    [InlineData("invalid_credentials", SessionEndReasons.AuthenticationFailed)]
+    [InlineData("subject_mismatch", SessionEndReasons.AuthenticationFailed)]
+    [InlineData("message_malformed", SessionEndReasons.AuthenticationFailed)]
+    public void ClosedByWsAuth_EndReasonFollowsTheCloseReason(string closeReason, string expected)
+        => Assert.Equal(expected, SessionEndReasons.OfClose(closeReason));
+
     [Fact]
     public async Task WithoutSession_ClientCloseNotAnswered_IsClientClosed()
     {
