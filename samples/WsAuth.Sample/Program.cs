@@ -139,6 +139,8 @@ else
 // GET /healthz: 200 Healthy, or 503 Unhealthy while the shared ticket store cannot store tickets or handshakes are
 // refused because the revocation backplane is unreachable (Degraded while it is lost within WsAuth:Revocation:MaxStaleness).
 builder.Services.AddHealthChecks().AddWebSocketTicketStore().AddWebSocketRevocation();
+// Sample:OpenTelemetry=console|otlp exports WsAuth's spans and metrics (SampleTelemetry.cs); off by default.
+builder.AddSampleOpenTelemetry();
 
 var app = builder.Build();
 

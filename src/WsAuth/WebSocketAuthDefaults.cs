@@ -6,8 +6,18 @@ public static class WebSocketAuthDefaults
     /// <summary>The configuration section options bind from: <c>WsAuth</c> (so <c>--WsAuth:AllowedOrigins:0=https://x</c> works).</summary>
     public const string ConfigurationSection = "WsAuth";
 
-    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/>: <c>WsAuth</c>.</summary>
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/>: <c>WsAuth</c> (with OpenTelemetry:
+    /// <c>.WithMetrics(m =&gt; m.AddMeter(WebSocketAuthDefaults.MeterName))</c>). Its instruments are listed in docs/observability.md.
+    /// </summary>
     public const string MeterName = "WsAuth";
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.ActivitySource"/>: <c>WsAuth</c> (with OpenTelemetry:
+    /// <c>.WithTracing(t =&gt; t.AddSource(WebSocketAuthDefaults.ActivitySourceName))</c>). It records one
+    /// <c>wsauth.handshake</c> activity per guarded handshake; docs/observability.md lists its activities and tags.
+    /// </summary>
+    public const string ActivitySourceName = "WsAuth";
 
     /// <summary>The method name of the cookie authenticator.</summary>
     public const string CookieMethod = "cookie";

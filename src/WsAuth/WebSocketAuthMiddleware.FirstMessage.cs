@@ -43,6 +43,7 @@ internal sealed partial class WebSocketAuthMiddleware
         WebSocket socket;
         string? protocol;
         FirstMessageOutcome outcome;
+        long acceptedAt;
         _metrics.PendingChanged(1);
         try
         {
@@ -70,7 +71,10 @@ internal sealed partial class WebSocketAuthMiddleware
                 return;
             }
 
+            acceptedAt = _time.GetTimestamp();
+            var activity = WebSocketAuthTelemetry.StartFirstMessage();
             outcome = await firstMessage.ReceiveAsync(socket, context, _time, _closeWithPolicyViolation);
+            WebSocketAuthTelemetry.FirstMessageCompleted(activity, outcome);
         }
         finally
         {
@@ -78,6 +82,16 @@ internal sealed partial class WebSocketAuthMiddleware
             _metrics.PendingChanged(-1);
         }
 
+        _metrics.FirstMessageCompleted(
+            acceptedAt,
+            _time,
+            outcome.Kind switch
+            {
+                FirstMessageOutcomeKind.Authenticated => WebSocketAuthTelemetry.Authenticated,
+                FirstMessageOutcomeKind.ClientGone => WebSocketAuthTelemetry.Aborted,
+                _ => WebSocketAuthTelemetry.Rejected,
+            },
+            outcome.Kind == FirstMessageOutcomeKind.Rejected || outcome.Kind == FirstMessageOutcomeKind.TimedOut ? outcome.Reason : null);
         switch (outcome.Kind)
         {
             case FirstMessageOutcomeKind.ClientGone:
@@ -153,7 +167,9 @@ internal sealed partial class WebSocketAuthMiddleware
         var accepted = new PreAcceptedWebSocketFeature((WebSocket?)session ?? socket, protocol);
         context.Features.Set<IHttpWebSocketFeature>(accepted);
         _metrics.Authenticated(method, start, _time);
+        WebSocketAuthTelemetry.HandshakeAuthenticated(method);
         Log.Authenticated(_logger, method, context.TraceIdentifier);
+        var sessionStart = _metrics.SessionStarted(method, _time);
         try
         {
             await _next(context);
@@ -164,6 +180,8 @@ internal sealed partial class WebSocketAuthMiddleware
             {
                 await session.EndAsync();
             }
+
+            _metrics.SessionEnded(method, sessionStart, _time, SessionEndReasons.Of(session, socket, context));
 
             if (!accepted.Accepted)
             {
@@ -184,6 +202,7 @@ internal sealed partial class WebSocketAuthMiddleware
     private void RecordClosed(HttpContext context, long start, int code, string reason)
     {
         _metrics.Rejected(WebSocketAuthDefaults.FirstMessageMethod, reason, start, _time);
+        WebSocketAuthTelemetry.HandshakeRejected(context, WebSocketAuthDefaults.FirstMessageMethod, reason, null, code);
         Log.FirstMessageRejected(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), context.Connection.RemoteIpAddress?.ToString(), context.TraceIdentifier);
     }
 }

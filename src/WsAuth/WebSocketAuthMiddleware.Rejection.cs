@@ -31,15 +31,19 @@ internal sealed partial class WebSocketAuthMiddleware
         await GetEvents(context).Rejected(rejected);
         if (rejected.IsResponseHandled || context.Response.HasStarted)
         {
+            WebSocketAuthTelemetry.HandshakeRejected(context, method, reason, context.Response.StatusCode, null);
             return;
         }
 
         var status = rejected.StatusCode is >= 400 and <= 599 ? rejected.StatusCode : statusCode;
         if (closable is not null && _closeAfterUpgrade && context.Features.Get<IHttpWebSocketFeature>() is { IsWebSocketRequest: true } webSockets)
         {
+            WebSocketAuthTelemetry.HandshakeRejected(context, method, reason, null, CloseCodes.FromStatus(status));
             await CloseAfterUpgradeAsync(context, webSockets, closable, CloseCodes.FromStatus(status), reason);
             return;
         }
+
+        WebSocketAuthTelemetry.HandshakeRejected(context, method, reason, status, null);
 
         context.Response.StatusCode = status;
         context.Response.Headers.CacheControl = "no-store";

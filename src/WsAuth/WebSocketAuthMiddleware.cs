@@ -125,7 +125,22 @@ internal sealed partial class WebSocketAuthMiddleware
         // The checks run in their own method so that their state (the locals of every step, the authenticator's result,
         // the authenticated context) is garbage once the handshake is decided: only the small Admission lives as long as
         // the socket, in this method's state machine and the accept wrapper.
-        if (await AdmitAsync(context, endpoint) is not { } admission)
+        var activity = WebSocketAuthTelemetry.StartHandshake();
+        Admission? admitted;
+        try
+        {
+            admitted = await AdmitAsync(context, endpoint);
+        }
+        catch (Exception ex) when (WebSocketAuthTelemetry.HandshakeFailed(activity, ex))
+        {
+            throw; // never reached: the filter records the failure on the span and returns false
+        }
+        finally
+        {
+            WebSocketAuthTelemetry.EndHandshake(activity);
+        }
+
+        if (admitted is not { } admission)
         {
             return;
         }
@@ -144,6 +159,12 @@ internal sealed partial class WebSocketAuthMiddleware
             if (admission.Session is { } session)
             {
                 await session.EndAsync();
+            }
+
+            if (admission.Socket is { } socket)
+            {
+                var wrapper = admission.Session;
+                _metrics.SessionEnded(admission.Method, admission.AcceptedAt, _time, SessionEndReasons.Of(wrapper, wrapper?.Inner ?? socket, context));
             }
         }
     }
@@ -207,9 +228,11 @@ internal sealed partial class WebSocketAuthMiddleware
         foreach (var authenticator in _authenticators)
         {
             handshake.Method = authenticator.Method;
+            var authenticatorStart = WebSocketAuthTelemetry.AuthenticatorStarting();
             try
             {
                 result = await authenticator.Instance.AuthenticateAsync(handshake, context.RequestAborted);
+                WebSocketAuthTelemetry.AuthenticatorCompleted(authenticatorStart);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -220,6 +243,8 @@ internal sealed partial class WebSocketAuthMiddleware
             {
                 // Only the type: exception messages from token libraries can carry the credential.
                 Log.AuthenticatorThrew(_logger, authenticator.Method, ex.GetType().FullName);
+                WebSocketAuthTelemetry.AuthenticatorCompleted(authenticatorStart);
+                WebSocketAuthTelemetry.AuthenticatorThrew(ex);
                 await RejectAsync(context, start, authenticator.Method, WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
                 return null;
             }
@@ -316,28 +341,22 @@ internal sealed partial class WebSocketAuthMiddleware
         context.User = authenticated.Principal;
         ApplyHiddenProtocols(context, handshake);
 
-        var admission = new Admission(winner.Method, start);
+        var admission = new Admission(_sessions, winner.Method, start);
         if (context.Features.Get<IHttpWebSocketFeature>() is { } webSocketFeature)
         {
-            var onAccepted = _sessions.IsNeeded(feature.ExpiresAt)
-                ? StartsSession(admission, context, feature, startTime, Authorizer(context, requirements))
-                : null;
-            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, onAccepted));
+            if (_sessions.IsNeeded(feature.ExpiresAt))
+            {
+                admission.SessionStart = new SessionStart(context, feature, startTime, Authorizer(context, requirements));
+            }
+
+            context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, admission));
         }
 
         _metrics.Authenticated(winner.Method, start, _time);
+        WebSocketAuthTelemetry.HandshakeAuthenticated(winner.Method);
         Log.Authenticated(_logger, winner.Method, context.TraceIdentifier);
         return admission;
     }
-
-    /// <summary>What the accept wrapper runs on the accepted socket: wraps it in a session, recorded for GuardAsync to end.</summary>
-    private Func<WebSocket, WebSocket> StartsSession(
-        Admission admission,
-        HttpContext context,
-        WebSocketAuthFeature feature,
-        DateTimeOffset startTime,
-        Func<ClaimsPrincipal, Task<bool>>? authorize)
-        => socket => (WebSocket?)(admission.Session = _sessions.Start(socket, context, feature, startTime, authorize)) ?? socket;
 
     private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
@@ -436,18 +455,46 @@ internal sealed partial class WebSocketAuthMiddleware
             ? (WebSocketAuthEvents)context.RequestServices.GetRequiredService(type)
             : _options.Events;
 
-    /// <summary>An admitted handshake: what GuardAsync needs while the endpoint runs.</summary>
-    private sealed class Admission(string method, long start)
+    /// <summary>
+    /// An admitted handshake: what GuardAsync needs while the endpoint runs, and what the accept wrapper calls with the
+    /// accepted socket. Kept small: it lives as long as the socket.
+    /// </summary>
+    private sealed class Admission(SessionSettings sessions, string method, long start) : IAcceptedWebSocketObserver
     {
         public string Method { get; } = method;
 
         public long Start { get; } = start;
 
-        /// <summary>Set when the endpoint accepts the socket and the credential needs a session.</summary>
-        public SessionWebSocket? Session { get; set; }
+        /// <summary>Set when the credential needs a session: what to start it with once the socket is accepted.</summary>
+        public SessionStart? SessionStart { get; set; }
+
+        /// <summary>The socket endpoint code got (the session when one applies); null until it accepts.</summary>
+        public WebSocket? Socket { get; private set; }
+
+        /// <summary>Set when the endpoint accepted the socket and the credential needs a session.</summary>
+        public SessionWebSocket? Session => Socket as SessionWebSocket;
+
+        /// <summary>When the endpoint accepted the socket (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long AcceptedAt { get; private set; }
+
+        /// <summary>Counts the session open and wraps the socket in a session when one applies.</summary>
+        public WebSocket Accepted(WebSocket socket)
+        {
+            AcceptedAt = sessions.Metrics.SessionStarted(Method, sessions.Time);
+            Socket = socket; // set before the session starts, so that the session count goes down again whatever happens
+            if (SessionStart is { } start)
+            {
+                SessionStart = null;
+                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize) ?? socket;
+            }
+
+            return Socket;
+        }
     }
 
     private sealed record RevocationRefusal(string Reason, int StatusCode, TimeSpan? RetryAfter);
+    /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
+    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize);
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
 

@@ -17,7 +17,8 @@ namespace WsAuth.FunctionalTests;
 
 /// <summary>
 /// SECURITY-MATRIX L1/L2: every log line captured at Trace, in every category, during handshakes with good and bad
-/// tokens over every transport: no WsAuth line contains any token used, even with IdentityModel's ShowPII on.
+/// tokens over every transport: no WsAuth line contains any token used, even with IdentityModel's ShowPII on. The same
+/// audit covers telemetry: no WsAuth span tag, status or metric tag value holds a token, ticket or cookie.
 /// </summary>
 public class TokenLogRedactionTests
 {
@@ -28,9 +29,11 @@ public class TokenLogRedactionTests
     {
         var showPii = IdentityModelEventSource.ShowPII;
         IdentityModelEventSource.ShowPII = true;
+        using var traces = new TraceCapture();
         try
         {
             await using var app = await TokenApp.StartAsync();
+            using var metrics = new MeterTagCapture(app.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
             var now = TimeProvider.System.GetUtcNow();
             var tokens = new List<string>
             {
@@ -81,6 +84,8 @@ public class TokenLogRedactionTests
             var leaking = app.Logs.GetSnapshot().Where(e => secrets.Any(s => e.AllText.Contains(s, StringComparison.Ordinal))).Select(e => e.Category).Distinct().ToList();
             Assert.All(leaking, category => Assert.StartsWith("Microsoft.AspNetCore.Hosting", category, StringComparison.Ordinal));
             Assert.NotEmpty(leaking); // the check above can fail: hosting does log the query token
+
+            AssertNoSecretInTelemetry(traces, metrics, secrets, "wsauth.handshakes");
         }
         finally
         {
@@ -103,6 +108,7 @@ public class TokenLogRedactionTests
         var showPii = IdentityModelEventSource.ShowPII;
         IdentityModelEventSource.ShowPII = true;
         var logs = new FakeLogCollector();
+        using var traces = new TraceCapture();
         try
         {
             // Arrange: the sample, all categories at Trace (its appsettings.json says Warning for Microsoft.AspNetCore).
@@ -122,6 +128,7 @@ public class TokenLogRedactionTests
             sample.UseKestrel(0);
             sample.StartServer();
             var server = new Uri(sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            using var metrics = new MeterTagCapture(sample.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
             using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server };
 
             var (token, cookie) = await SampleLoginAsync(http, "audit-user");
@@ -222,10 +229,38 @@ public class TokenLogRedactionTests
             var leaking = logs.GetSnapshot().Where(e => secrets.Any(s => e.AllText.Contains(s, StringComparison.Ordinal))).Select(e => e.Category).Distinct().ToList();
             Assert.NotEmpty(leaking);
             Assert.All(leaking, c => Assert.StartsWith("Microsoft.AspNetCore.Hosting", c, StringComparison.Ordinal));
+
+            // Telemetry: spans of every kind and the session instruments were recorded, and none holds a secret.
+            AssertNoSecretInTelemetry(traces, metrics, secrets, "wsauth.handshakes", "wsauth.sessions.active", "wsauth.session.duration", "wsauth.session.refreshes", "wsauth.first_message.duration");
+            foreach (var name in new[] { "wsauth.handshake", "wsauth.first_message", "wsauth.session.refresh" })
+            {
+                Assert.Contains(traces.WsAuthActivities, a => a.OperationName == name);
+            }
         }
         finally
         {
             IdentityModelEventSource.ShowPII = showPii;
+        }
+    }
+
+    /// <summary>
+    /// No secret in any WsAuth span (every test's: the source is process-wide, which only widens the check) nor in any
+    /// tag value of this app's meter; and the capture is real: spans and the named instruments did record.
+    /// </summary>
+    private static void AssertNoSecretInTelemetry(TraceCapture traces, MeterTagCapture metrics, IReadOnlyList<string> secrets, params string[] instruments)
+    {
+        var spans = traces.WsAuthActivities.ToList();
+        Assert.Contains(spans, a => Equals(a.GetTagItem("wsauth.outcome"), "rejected"));
+        Assert.Contains(spans, a => Equals(a.GetTagItem("wsauth.outcome"), "authenticated"));
+        foreach (var instrument in instruments)
+        {
+            Assert.Contains(instrument, metrics.Instruments);
+        }
+
+        var texts = spans.SelectMany(TracingTests.Texts).Concat(metrics.TagValues).Distinct().ToList();
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(texts, t => t.Contains(secret, StringComparison.Ordinal));
         }
     }
 

@@ -8,12 +8,12 @@ namespace WsAuth.Internal;
 /// Replaces <see cref="IHttpWebSocketFeature"/> on an authenticated handshake so that endpoint code accepts the socket
 /// through WsAuth: it can only answer with a subprotocol the client offered (never a hidden credential entry), and
 /// when it chooses none the authenticator's fallback protocol is answered, as Chrome requires. The accepted socket is
-/// handed to <paramref name="onAccepted"/>, which wraps it in a session when one applies.
+/// handed to <paramref name="onAccepted"/>, which counts the session and wraps it in a session when one applies.
 /// </summary>
 internal sealed class GuardedWebSocketFeature(
     IHttpWebSocketFeature inner,
     WebSocketAuthenticateContext handshake,
-    Func<WebSocket, WebSocket>? onAccepted = null)
+    IAcceptedWebSocketObserver? onAccepted = null)
     : IHttpWebSocketFeature
 {
     public bool IsWebSocketRequest => inner.IsWebSocketRequest;
@@ -51,7 +51,7 @@ internal sealed class GuardedWebSocketFeature(
             throw new WebSocketUpgradeRefusedException(ex);
         }
 
-        return onAccepted is null ? socket : onAccepted(socket);
+        return onAccepted is null ? socket : onAccepted.Accepted(socket);
     }
 
     private static WebSocketAcceptContext WithSubProtocol(WebSocketAcceptContext? original, string? subProtocol)

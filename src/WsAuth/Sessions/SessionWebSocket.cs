@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
@@ -54,6 +55,11 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     private bool _ended;
     private volatile CloseInfo? _closedBy;
 
+    // Who closed first, for wsauth.session.end_reason: 0 nobody yet, then InitiatorClient or InitiatorServer, set once.
+    private const int InitiatorClient = 1;
+    private const int InitiatorServer = 2;
+    private int _initiator;
+
     // Receive state: only the single outstanding receive touches it.
     private bool _inMessage;
     private byte[]? _stash;
@@ -91,7 +97,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         // Registered before the abort callback, which may run at once and must find the session to remove.
         settings.Revocation?.Registry.Add(this);
-        _abortedRegistration = http.RequestAborted.UnsafeRegister(static s => ((SessionWebSocket)s!).EndSession(), this);
+        _abortedRegistration = http.RequestAborted.UnsafeRegister(static s => ((SessionWebSocket)s!).ClientWentAway(), this);
         settings.Revocation?.OnRegistered(this);
     }
 
@@ -112,6 +118,20 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         return true;
     }
 
+    /// <summary>
+    /// How the session ended (a <see cref="SessionEndReasons"/> value) as far as this wrapper saw it: WsAuth's own close,
+    /// else who sent the first close frame or went away; null if none of that happened.
+    /// </summary>
+    public string? EndReason
+        => _closedBy is { } closed
+            ? SessionEndReasons.OfClose(closed.Reason)
+            : Volatile.Read(ref _initiator) switch
+            {
+                InitiatorClient => SessionEndReasons.ClientClosed,
+                InitiatorServer => SessionEndReasons.ServerClosed,
+                _ => null,
+            };
+
     public override WebSocketCloseStatus? CloseStatus => _closedBy is { } closed ? closed.Status : _inner.CloseStatus;
 
     public override string? CloseStatusDescription => _closedBy is { } closed ? closed.Description : _inner.CloseStatusDescription;
@@ -119,6 +139,9 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     public override WebSocketState State => _closedBy is not null ? WebSocketState.Closed : _inner.State;
 
     public override string? SubProtocol => _inner.SubProtocol;
+
+    /// <summary>The socket this session wraps (for <see cref="SessionEndReasons"/>, which reads its final state).</summary>
+    internal WebSocket Inner => _inner;
 
     private static ValueWebSocketReceiveResult ClosedResult => new(0, WebSocketMessageType.Close, endOfMessage: true);
 
@@ -235,6 +258,11 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     private ValueWebSocketReceiveResult Track(ValueWebSocketReceiveResult result)
     {
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            Interlocked.CompareExchange(ref _initiator, InitiatorClient, 0);
+        }
+
         _inMessage = result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage;
         return result;
     }
@@ -275,7 +303,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             if (start.Length > max)
             {
                 start.Span.Clear();
-                await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -287,7 +315,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             if (start.Length >= max)
             {
                 start.Span.Clear();
-                await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -301,7 +329,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
                 {
                     if (length == max)
                     {
-                        await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                        await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                         return null;
                     }
 
@@ -330,7 +358,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         if (!parsed || string.IsNullOrEmpty(token))
         {
-            await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
+            await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
             return null;
         }
 
@@ -350,6 +378,19 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             _refreshing = true;
         }
 
+        var activity = WebSocketAuthTelemetry.StartRefresh(_feature.Method);
+        try
+        {
+            await RefreshAsync(token, activity, cancellationToken);
+        }
+        finally
+        {
+            activity?.Dispose(); // ended with its outcome already, unless the refresh was cancelled
+        }
+    }
+
+    private async Task RefreshAsync(string token, Activity? activity, CancellationToken cancellationToken)
+    {
         WebSocketAuthenticateResult? result;
         try
         {
@@ -376,6 +417,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         {
             // Only the type: exception messages from token libraries can carry the token.
             Log.RefreshValidatorThrew(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
+            activity?.SetTag(WebSocketAuthTelemetry.ErrorTypeTag, ex.GetType().FullName);
             result = WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
         }
 
@@ -383,7 +425,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         {
             var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
             var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
-            await EndRefreshAndCloseAsync(CloseCodes.FromStatus(status), reason);
+            await EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
             return;
         }
 
@@ -391,7 +433,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         var subject = SessionSubject.Of(principal);
         if (_subject is null || subject is null || !string.Equals(_subject, subject, StringComparison.Ordinal))
         {
-            await EndRefreshAndCloseAsync(CloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
+            await EndRefreshAndCloseAsync(activity, CloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
             return;
         }
 
@@ -399,16 +441,16 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         switch (_settings.Revocation?.Check(subject, issuedAt))
         {
             case RevocationVerdict.Revoked:
-                await EndRefreshAndCloseAsync(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Revoked);
+                await EndRefreshAndCloseAsync(activity, CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Revoked);
                 return;
             case RevocationVerdict.Unavailable:
-                await EndRefreshAndCloseAsync(CloseCodes.ServerError, WebSocketAuthFailureReasons.RevocationUnavailable);
+                await EndRefreshAndCloseAsync(activity, CloseCodes.ServerError, WebSocketAuthFailureReasons.RevocationUnavailable);
                 return;
         }
 
         if (_authorize is not null && !await _authorize(principal))
         {
-            await EndRefreshAndCloseAsync(CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
+            await EndRefreshAndCloseAsync(activity, CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
             return;
         }
 
@@ -433,19 +475,28 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         }
 
         _http.User = principal;
-        _settings.Metrics.SessionRefreshed();
+        _settings.Metrics.RefreshSucceeded(_feature.Method);
+        WebSocketAuthTelemetry.RefreshSucceeded(activity);
         Log.Refreshed(_settings.Logger, _feature.Method, _http.TraceIdentifier);
         await SendControlAsync(ControlMessages.Refreshed(end));
         Evaluate(); // reschedules, or closes if the new credential has already expired
     }
 
-    private Task EndRefreshAndCloseAsync(int code, string reason)
+    private Task EndRefreshAndCloseAsync(Activity? activity, int code, string reason)
     {
         lock (_gate)
         {
             _refreshing = false;
         }
 
+        return RejectRefreshAsync(activity, code, reason);
+    }
+
+    /// <summary>A refresh closes the session: counted, traced, then closed.</summary>
+    private Task RejectRefreshAsync(Activity? activity, int code, string reason)
+    {
+        _settings.Metrics.RefreshRejected(_feature.Method, reason);
+        WebSocketAuthTelemetry.RefreshRejected(activity, _feature.Method, code, reason);
         return CloseAsync(code, reason);
     }
 
@@ -543,6 +594,8 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             return;
         }
 
+        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
+
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
@@ -564,6 +617,8 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         {
             return;
         }
+
+        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
 
         await _sendLock.WaitAsync(cancellationToken);
         try
@@ -604,6 +659,12 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             }
         }
 
+        EndSession();
+    }
+
+    private void ClientWentAway()
+    {
+        Interlocked.CompareExchange(ref _initiator, InitiatorClient, 0);
         EndSession();
     }
 
