@@ -155,7 +155,18 @@ internal sealed partial class WebSocketAuthMiddleware
         var startTime = _time.GetUtcNow();
         var client = _rateLimiter.ClientKey(context.Connection.RemoteIpAddress);
 
-        var limit = _rateLimiter.AcquireClient(client);
+        // The Origin is checked first (cheaply, allocation-free) only to choose the budget: a refused Origin spends the
+        // client's refused-Origin budget, so a cross-site page cannot use up its visitor's handshakes (AV1).
+        var originHeader = context.Request.Headers.Origin;
+        var originCheck = _originPolicy.Check(originHeader, out var origin);
+        var originRefused = originCheck switch
+        {
+            OriginCheck.Allowed => false,
+            OriginCheck.Missing => _rejectMissingOrigin,
+            OriginCheck.Null => !_allowNullOrigin,
+            _ => true,
+        };
+        var limit = _rateLimiter.AcquireClient(client, originRefused);
         if (!limit.IsAllowed)
         {
             await RejectAsync(context, start, null, limit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: limit.RetryAfter);
@@ -169,9 +180,8 @@ internal sealed partial class WebSocketAuthMiddleware
             return null;
         }
 
-        var originHeader = context.Request.Headers.Origin;
         var originStatus = WebSocketOriginStatus.Allowed;
-        switch (_originPolicy.Check(originHeader, out var origin))
+        switch (originCheck)
         {
             case OriginCheck.Allowed:
                 break;
