@@ -81,7 +81,10 @@ internal sealed partial class WebSocketAuthMiddleware
         switch (outcome.Kind)
         {
             case FirstMessageOutcomeKind.ClientGone:
+                // Silence that ends in the client's close counts like a missed deadline: otherwise closing just before
+                // the deadline and reopening holds waiting slots for ever without a lockout (AV2).
                 socket.Dispose();
+                _rateLimiter.RecordFailure(client);
                 Log.FirstMessageClientGone(_logger, context.TraceIdentifier);
                 return;
             case FirstMessageOutcomeKind.TimedOut:

@@ -148,9 +148,10 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
             return;
         }
 
+
+        var now = _time.GetUtcNow();
         if (_lockouts.Count >= LockoutSweepThreshold)
         {
-            var now = _time.GetUtcNow();
             foreach (var entry in _lockouts)
             {
                 if (entry.Value <= now)
@@ -160,7 +161,27 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
             }
         }
 
-        _lockouts[client] = _time.GetUtcNow() + _lockoutDuration;
+        // Failures still in flight when a lockout began neither extend it nor log again: one lockout, one warning.
+        while (true)
+        {
+            if (_lockouts.TryGetValue(client, out var current))
+            {
+                if (current > now)
+                {
+                    return;
+                }
+
+                if (_lockouts.TryUpdate(client, now + _lockoutDuration, current))
+                {
+                    break;
+                }
+            }
+            else if (_lockouts.TryAdd(client, now + _lockoutDuration))
+            {
+                break;
+            }
+        }
+
         Log.LockedOut(_logger, client.ToString(), _lockoutDuration);
     }
 
