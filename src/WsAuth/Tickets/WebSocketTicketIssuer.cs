@@ -17,8 +17,11 @@ namespace WsAuth.Tickets;
 /// non-browser client), stores a new ticket and answers <c>{"ticket":"...","expiresIn":30}</c> with
 /// <c>Cache-Control: no-store</c>. Every refusal is a status with a reason code as body.
 /// </summary>
-internal sealed partial class WebSocketTicketIssuer
+internal sealed partial class WebSocketTicketIssuer : IDisposable
 {
+    /// <summary>Warnings about a full store are written at most this often; the next one says how many were skipped.</summary>
+    internal static readonly TimeSpan StoreFullWarningInterval = TimeSpan.FromSeconds(30);
+
     private readonly IWebSocketTicketStore _store;
     private readonly IDataSerializer<ClaimsPrincipal> _serializer;
     private readonly OriginPolicy _originPolicy;
@@ -30,6 +33,9 @@ internal sealed partial class WebSocketTicketIssuer
     private readonly TimeProvider _time;
     private readonly TicketMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly TicketIssueLimiter _limiter;
+    private long _nextStoreFullWarning = long.MinValue;
+    private int _storeFullSuppressed;
 
     public WebSocketTicketIssuer(
         IOptions<WebSocketTicketOptions> options,
@@ -52,7 +58,10 @@ internal sealed partial class WebSocketTicketIssuer
         _time = auth.TimeProvider ?? timeProvider;
         _metrics = metrics;
         _logger = logger;
+        _limiter = new TicketIssueLimiter(ticketOptions.IssuePermitsPerClient, ticketOptions.IssuePermitsPerUser, ticketOptions.IssueWindow, auth.RateLimiting.ClientIPv6PrefixLength);
     }
+
+    public void Dispose() => _limiter.Dispose();
 
     /// <summary>Handles one ticket request.</summary>
     /// <param name="context">The request.</param>
@@ -103,6 +112,15 @@ internal sealed partial class WebSocketTicketIssuer
                 return;
         }
 
+        // Quotas per address and per user: one signed-in user cannot fill the store for everyone else (AV3).
+        var quota = _limiter.Acquire(context.Connection.RemoteIpAddress, user);
+        if (!quota.IsAllowed)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(quota.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, quota.Reason);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var credentialExpiresAt = CredentialExpiry(context);
         var expiresAt = now + _lifetime;
@@ -149,7 +167,7 @@ internal sealed partial class WebSocketTicketIssuer
 
         if (!stored)
         {
-            Log.StoreFull(_logger);
+            WarnStoreFull();
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, WebSocketAuthFailureReasons.TicketStoreFull);
             return;
         }
@@ -199,6 +217,20 @@ internal sealed partial class WebSocketTicketIssuer
         return null;
     }
 
+    /// <summary>One warning per <see cref="StoreFullWarningInterval"/>, counting the refusals in between.</summary>
+    private void WarnStoreFull()
+    {
+        var now = _time.GetTimestamp();
+        var next = Interlocked.Read(ref _nextStoreFullWarning);
+        if (now < next || Interlocked.CompareExchange(ref _nextStoreFullWarning, now + (long)(StoreFullWarningInterval.TotalSeconds * _time.TimestampFrequency), next) != next)
+        {
+            Interlocked.Increment(ref _storeFullSuppressed);
+            return;
+        }
+
+        Log.StoreFull(_logger, Interlocked.Exchange(ref _storeFullSuppressed, 0));
+    }
+
     private async Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {
         _metrics.Refused(reason);
@@ -226,8 +258,8 @@ internal sealed partial class WebSocketTicketIssuer
         [LoggerMessage(201, LogLevel.Information, "WebSocket ticket request refused with {StatusCode} {Reason} (origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "TicketRequestRefused")]
         public static partial void Refused(ILogger logger, int statusCode, string reason, string? origin, string? remoteIp, string requestId);
 
-        [LoggerMessage(202, LogLevel.Warning, "The ticket store is full, so a WebSocket ticket request got 503 ticket_store_full. Raise WsAuth:Tickets:MemoryStoreCapacity, rate-limit the ticket endpoint (RequireRateLimiting), or use a shared store such as WsAuth.Postgres.", EventName = "TicketStoreFull")]
-        public static partial void StoreFull(ILogger logger);
+        [LoggerMessage(202, LogLevel.Warning, "The ticket store is full, so a WebSocket ticket request got 503 ticket_store_full ({Suppressed} more since the last warning; at most one every 30 s). Lower WsAuth:Tickets:IssuePermitsPerUser or IssuePermitsPerClient, raise WsAuth:Tickets:MemoryStoreCapacity, or use a shared store such as WsAuth.Postgres.", EventName = "TicketStoreFull")]
+        public static partial void StoreFull(ILogger logger, int suppressed);
 
         [LoggerMessage(203, LogLevel.Error, "The ticket store threw {ExceptionType} while storing a new ticket; the request got 503 store_unavailable.", EventName = "TicketStoreFailed")]
         public static partial void StoreFailed(ILogger logger, string? exceptionType);
