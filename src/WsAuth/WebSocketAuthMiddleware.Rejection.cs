@@ -27,6 +27,13 @@ internal sealed partial class WebSocketAuthMiddleware
         var remoteIp = context.Connection.RemoteIpAddress?.ToString();
         Log.Rejected(_logger, statusCode, reason, method ?? WebSocketAuthMetrics.NoMethod, LogSafe.Origin(context.Request.Headers.Origin), remoteIp, context.TraceIdentifier);
 
+        // The connection ends with the rejection: a request pipelined behind a refused upgrade is never served, so a
+        // proxy that forwards the bytes after an upgrade attempt without checking for 101 cannot smuggle one (AV5).
+        if (!context.Response.HasStarted && !HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
         var rejected = new WebSocketRejectedContext(context, method, reason, statusCode);
         await GetEvents(context).Rejected(rejected);
         if (rejected.IsResponseHandled || context.Response.HasStarted)
