@@ -91,7 +91,8 @@ internal sealed partial class WebSocketAuthMiddleware
             parser,
             _time,
             metrics,
-            loggerFactory.CreateLogger<SessionWebSocket>());
+            loggerFactory.CreateLogger<SessionWebSocket>(),
+            rateLimiter);
 
         Log.Configured(
             _logger,

@@ -15,8 +15,11 @@ internal sealed class SessionSettings
         IWebSocketAuthMessageParser parser,
         TimeProvider time,
         WebSocketAuthMetrics metrics,
-        ILogger logger)
+        ILogger logger,
+        HandshakeRateLimiter? rateLimiter = null)
     {
+        RateLimiter = rateLimiter;
+        MaxRefreshesPerMinute = options.MaxRefreshesPerMinute;
         CloseOnExpiry = options.CloseOnExpiry;
         MaxSessionLength = options.MaxSessionLength;
         ExpiryWarning = options.ExpiryWarning;
@@ -37,6 +40,12 @@ internal sealed class SessionSettings
 
     public int MaxRefreshMessageSize { get; }
 
+    /// <summary>Refresh messages one socket may send per minute; the next closes it with 4429.</summary>
+    public int MaxRefreshesPerMinute { get; }
+
+    /// <summary>The handshake limiter, whose lockout counts a socket's invalid refreshes and forged control messages.</summary>
+    public HandshakeRateLimiter? RateLimiter { get; }
+
     /// <summary>The leading bytes of a refresh message, or <see langword="null"/> when refresh is off (nothing is inspected).</summary>
     public byte[]? RefreshPrefix { get; }
 
@@ -51,6 +60,15 @@ internal sealed class SessionSettings
     public WebSocketAuthMetrics Metrics { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>Counts a rejected credential (an invalid refresh, a forged control message) towards the client's lockout.</summary>
+    public void RecordFailure(HttpContext context)
+    {
+        if (RateLimiter is { } limiter)
+        {
+            limiter.RecordFailure(limiter.ClientKey(context.Connection.RemoteIpAddress));
+        }
+    }
 
     /// <summary>Whether a socket with this expiry needs a session at all; otherwise endpoint code gets the socket itself.</summary>
     public bool IsNeeded(DateTimeOffset? expiresAt)

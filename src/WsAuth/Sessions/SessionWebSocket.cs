@@ -51,6 +51,8 @@ internal sealed partial class SessionWebSocket : WebSocket
     private bool _warned;
     private bool _refreshing;
     private DateTimeOffset? _refreshGraceUntil;
+    private DateTimeOffset _refreshWindowStart;
+    private int _refreshesInWindow;
     private bool _ended;
     private volatile CloseInfo? _closedBy;
 
@@ -134,9 +136,19 @@ internal sealed partial class SessionWebSocket : WebSocket
                 continue; // nothing that arrives after WsAuth closed the session reaches endpoint code
             }
 
-            if (_prefix is null || _inMessage || result.MessageType != WebSocketMessageType.Text)
+            if (_inMessage || result.MessageType != WebSocketMessageType.Text)
             {
                 return Track(result);
+            }
+
+            if (_prefix is null)
+            {
+                if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
+                {
+                    return Track(passed);
+                }
+
+                continue;
             }
 
             var prefix = _prefix;
@@ -144,7 +156,12 @@ internal sealed partial class SessionWebSocket : WebSocket
             {
                 if (!buffer.Span[..result.Count].StartsWith(prefix))
                 {
-                    return Track(result);
+                    if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
+                    {
+                        return Track(passed);
+                    }
+
+                    continue;
                 }
 
                 if (await ConsumeRefreshAsync(buffer[..result.Count], result.EndOfMessage, cancellationToken) is { } peerClose)
@@ -157,7 +174,12 @@ internal sealed partial class SessionWebSocket : WebSocket
 
             if (result.EndOfMessage || !prefix.AsSpan().StartsWith(buffer.Span[..result.Count]))
             {
-                return Track(result);
+                if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
+                {
+                    return Track(passed);
+                }
+
+                continue;
             }
 
             // A text message whose first bytes match the prefix but are fewer than it: read just enough to decide.
@@ -191,9 +213,10 @@ internal sealed partial class SessionWebSocket : WebSocket
                 continue;
             }
 
-            _stashLength = length;
-            _stashOffset = 0;
-            _stashEndOfMessage = endOfMessage;
+            if (await ScreenStashAsync(length, endOfMessage, cancellationToken) is { } peerClosed)
+            {
+                return Track(peerClosed);
+            }
         }
     }
 
@@ -310,6 +333,7 @@ internal sealed partial class SessionWebSocket : WebSocket
 
         if (!parsed || string.IsNullOrEmpty(token))
         {
+            _settings.RecordFailure(_http);
             await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
             return null;
         }
@@ -320,6 +344,7 @@ internal sealed partial class SessionWebSocket : WebSocket
 
     private async Task RefreshAsync(string token, CancellationToken cancellationToken)
     {
+        var tooMany = false;
         lock (_gate)
         {
             if (_closedBy is not null || _ended)
@@ -327,7 +352,28 @@ internal sealed partial class SessionWebSocket : WebSocket
                 return;
             }
 
-            _refreshing = true;
+            // Refreshes per socket are limited: each one costs a validation (AV9).
+            var now = _settings.Time.GetUtcNow();
+            if (now - _refreshWindowStart >= TimeSpan.FromMinutes(1))
+            {
+                _refreshWindowStart = now;
+                _refreshesInWindow = 0;
+            }
+
+            if (++_refreshesInWindow > _settings.MaxRefreshesPerMinute)
+            {
+                tooMany = true;
+            }
+            else
+            {
+                _refreshing = true;
+            }
+        }
+
+        if (tooMany)
+        {
+            await CloseAsync(CloseCodes.TooMany, WebSocketAuthFailureReasons.RateLimited);
+            return;
         }
 
         WebSocketAuthenticateResult? result;
@@ -363,6 +409,11 @@ internal sealed partial class SessionWebSocket : WebSocket
         {
             var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
             var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
+            if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
+            {
+                _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
+            }
+
             await EndRefreshAndCloseAsync(CloseCodes.FromStatus(status), reason);
             return;
         }
