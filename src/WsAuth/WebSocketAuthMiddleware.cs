@@ -259,16 +259,16 @@ internal sealed partial class WebSocketAuthMiddleware
 
         if (winner is null || result is null || !result.Succeeded)
         {
-            if (_firstMessage is not null)
+            // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials", before any
+            // upgrade, whether or not the first-message method would take the socket (AV11).
+            var onlyBasic = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization);
+            if (_firstMessage is not null && !onlyBasic)
             {
                 await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
                 return null;
             }
 
-            // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials".
-            var reason = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization)
-                ? WebSocketAuthFailureReasons.BasicNotSupported
-                : WebSocketAuthFailureReasons.NoCredentials;
+            var reason = onlyBasic ? WebSocketAuthFailureReasons.BasicNotSupported : WebSocketAuthFailureReasons.NoCredentials;
             await RejectAsync(context, start, null, reason, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
             return null;
         }
