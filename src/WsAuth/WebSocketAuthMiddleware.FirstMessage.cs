@@ -195,6 +195,14 @@ internal sealed partial class WebSocketAuthMiddleware
     private void RecordClosed(HttpContext context, long start, int code, string reason)
     {
         _metrics.Rejected(WebSocketAuthDefaults.FirstMessageMethod, reason, start, _time);
-        Log.FirstMessageRejected(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), context.Connection.RemoteIpAddress?.ToString(), context.TraceIdentifier);
+        var remote = context.Connection.RemoteIpAddress;
+        if (_rejectionLog.TryTake(remote, reason, out var suppressed))
+        {
+            Log.FirstMessageRejected(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier, suppressed);
+        }
+        else
+        {
+            Log.FirstMessageRejectedRepeated(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier);
+        }
     }
 }

@@ -32,6 +32,7 @@ internal sealed partial class WebSocketAuthMiddleware
     private readonly bool _closeAfterUpgrade;
     private readonly bool _closeWithPolicyViolation;
     private readonly HandshakeRateLimiter _rateLimiter;
+    private readonly RejectionLogLimiter _rejectionLog;
     private readonly SessionSettings _sessions;
     private readonly TimeProvider _time;
     private readonly WebSocketAuthMetrics _metrics;
@@ -45,8 +46,10 @@ internal sealed partial class WebSocketAuthMiddleware
         TimeProvider timeProvider,
         WebSocketAuthMetrics metrics,
         HandshakeRateLimiter rateLimiter,
+        RejectionLogLimiter rejectionLog,
         ILoggerFactory loggerFactory)
     {
+        _rejectionLog = rejectionLog;
         _next = next;
         _options = options.Value; // validates: an invalid configuration throws here at the latest, before any request
         _originPolicy = OriginPolicy.Create(_options.AllowedOrigins, _options.AllowAnyOrigin);

@@ -35,10 +35,11 @@ public class UnserializedOriginTests
         Assert.Equal(1, app.EndpointInvocations);
     }
 
-    private static async Task<string> SendUtf8HandshakeAsync(KestrelTestApp app, string origin)
+    /// <summary>A handshake whose header bytes are UTF-8 (RawHandshake writes Latin-1), from an optional local address.</summary>
+    internal static async Task<string> SendUtf8HandshakeAsync(KestrelTestApp app, string origin, System.Net.IPAddress? localAddress = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        using var client = new TcpClient();
+        using var client = localAddress is null ? new TcpClient() : new TcpClient(new System.Net.IPEndPoint(localAddress, 0));
         await client.ConnectAsync(app.HttpUri.Host, app.HttpUri.Port, timeout.Token);
         await using var stream = client.GetStream();
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));

@@ -34,6 +34,7 @@ internal sealed partial class WebSocketTicketIssuer : IDisposable
     private readonly TicketMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TicketIssueLimiter _limiter;
+    private readonly RejectionLogLimiter _rejectionLog;
     private long _nextStoreFullWarning = long.MinValue;
     private int _storeFullSuppressed;
 
@@ -43,8 +44,10 @@ internal sealed partial class WebSocketTicketIssuer : IDisposable
         IWebSocketTicketStore store,
         TimeProvider timeProvider,
         TicketMetrics metrics,
+        RejectionLogLimiter rejectionLog,
         ILogger<WebSocketTicketIssuer> logger)
     {
+        _rejectionLog = rejectionLog;
         var ticketOptions = options.Value;
         var auth = authOptions.Value;
         _store = store;
@@ -234,7 +237,15 @@ internal sealed partial class WebSocketTicketIssuer : IDisposable
     private async Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {
         _metrics.Refused(reason);
-        Log.Refused(_logger, statusCode, reason, LogSafe.Origin(context.Request.Headers.Origin), context.Connection.RemoteIpAddress?.ToString(), context.TraceIdentifier);
+        var remote = context.Connection.RemoteIpAddress;
+        if (_rejectionLog.TryTake(remote, reason, out var suppressed))
+        {
+            Log.Refused(_logger, statusCode, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier, suppressed);
+        }
+        else
+        {
+            Log.RefusedRepeated(_logger, statusCode, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier);
+        }
         var response = context.Response;
         response.StatusCode = statusCode;
         response.Headers.CacheControl = "no-store";
@@ -255,8 +266,11 @@ internal sealed partial class WebSocketTicketIssuer : IDisposable
         [LoggerMessage(200, LogLevel.Debug, "Issued WebSocket ticket {TicketId}, redeemable until {ExpiresAt:O}, bound to {Bindings} (request {RequestId}).", EventName = "TicketIssued")]
         public static partial void Issued(ILogger logger, string ticketId, DateTimeOffset expiresAt, string bindings, string requestId);
 
-        [LoggerMessage(201, LogLevel.Information, "WebSocket ticket request refused with {StatusCode} {Reason} (origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "TicketRequestRefused")]
-        public static partial void Refused(ILogger logger, int statusCode, string reason, string? origin, string? remoteIp, string requestId);
+        [LoggerMessage(201, LogLevel.Information, "WebSocket ticket request refused with {StatusCode} {Reason} (origin {Origin}, client {RemoteIp}, request {RequestId}); {Suppressed} more from this client for this reason since the last such line were logged at Debug.", EventName = "TicketRequestRefused")]
+        public static partial void Refused(ILogger logger, int statusCode, string reason, string? origin, string? remoteIp, string requestId, int suppressed);
+
+        [LoggerMessage(204, LogLevel.Debug, "WebSocket ticket request refused with {StatusCode} {Reason} (origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "TicketRequestRefusedRepeated")]
+        public static partial void RefusedRepeated(ILogger logger, int statusCode, string reason, string? origin, string? remoteIp, string requestId);
 
         [LoggerMessage(202, LogLevel.Warning, "The ticket store is full, so a WebSocket ticket request got 503 ticket_store_full ({Suppressed} more since the last warning; at most one every 30 s). Lower WsAuth:Tickets:IssuePermitsPerUser or IssuePermitsPerClient, raise WsAuth:Tickets:MemoryStoreCapacity, or use a shared store such as WsAuth.Postgres.", EventName = "TicketStoreFull")]
         public static partial void StoreFull(ILogger logger, int suppressed);
