@@ -105,6 +105,12 @@ internal sealed partial class WebSocketAuthMiddleware
                 return;
         }
 
+        if (_sessions.HasExpired(outcome.ExpiresAt))
+        {
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Expired);
+            return;
+        }
+
         var principal = outcome.Principal!;
         var userLimit = _rateLimiter.AcquireUser(principal);
         if (!userLimit.IsAllowed)

@@ -292,6 +292,13 @@ internal sealed partial class WebSocketAuthMiddleware
             return null;
         }
 
+        if (_sessions.HasExpired(result.ExpiresAt))
+        {
+            // Valid within the clock skew, but already past its expiry: the session would close at once with 4401.
+            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Expired, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
+            return null;
+        }
+
         var principal = result.Principal;
         var userLimit = _rateLimiter.AcquireUser(principal);
         if (!userLimit.IsAllowed)

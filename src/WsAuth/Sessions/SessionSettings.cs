@@ -70,6 +70,13 @@ internal sealed class SessionSettings
         }
     }
 
+    /// <summary>
+    /// Whether a credential the validator accepted has already expired: a token inside the clock skew past its
+    /// <c>exp</c>. Its session would end at once, so it is refused as <c>expired</c> before endpoint code gets a socket
+    /// it cannot use. Only when sessions close on expiry.
+    /// </summary>
+    public bool HasExpired(DateTimeOffset? expiresAt) => CloseOnExpiry && expiresAt is { } end && end <= Time.GetUtcNow();
+
     /// <summary>Whether a socket with this expiry needs a session at all; otherwise endpoint code gets the socket itself.</summary>
     public bool IsNeeded(DateTimeOffset? expiresAt)
         => RefreshEnabled || MaxSessionLength is not null || (CloseOnExpiry && expiresAt is not null);
