@@ -365,7 +365,7 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         abuse.UnderAbuseP99Ms = P99Ms(underAbuse);
         abuse.Note = scenario.Id != FirstMessageScenario.ScenarioId
             ? $"run against '{scenario.Id}', not the first-message method: the idle sockets are authenticated there (harness check only)."
-            : $"The idle sockets come from {AbuseLoad.AttackerAddresses(settings.AbuseIdleSockets).Count} addresses (127.0.0.2 up, {AbuseLoad.SocketsPerAttackerAddress} each, "
+            : $"The idle sockets come from {AbuseLoad.AttackerAddresses(settings.AbuseIdleSockets).Count} addresses (127.0.1.2, 127.0.2.2 and up, one per /24, {AbuseLoad.SocketsPerAttackerAddress} each, "
                 + $"the default per-address cap), the legitimate clients from 127.0.0.1; the server's waiting-socket caps are {FirstMessageScenario.MaxPendingSockets:N0} in all "
                 + $"(default 1,000) and {FirstMessageScenario.MaxPendingSocketsPerClient} per address (default 20), its deadline 30 s (default 5 s) so that they wait through the measurement.";
 

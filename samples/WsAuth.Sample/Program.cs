@@ -72,6 +72,9 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         };
     });
 builder.Services.AddAuthorization();
+
+// Malformed JSON at /auth/login is the client's mistake: answer 400, never an exception page, in Development too.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 builder.Services.AddSingleton<SampleTokens>();
 
 // The demo JWTs from POST /auth/login are validated with the sample's own signing key (from DI, hence Configure<SampleTokens>).

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using WsAuth.Internal;
 
 namespace WsAuth;
@@ -25,8 +26,10 @@ internal sealed partial class WebSocketAuthMiddleware
     {
         var firstMessage = _firstMessage!;
         const string method = WebSocketAuthDefaults.FirstMessageMethod;
-        if (context.Features.Get<IHttpWebSocketFeature>() is not { IsWebSocketRequest: true } webSockets)
+        if (context.Features.Get<IHttpWebSocketFeature>() is not { IsWebSocketRequest: true } webSockets || !IsWebSocketEndpoint(endpoint))
         {
+            // Only a WebSocket endpoint may be upgraded: an upgrade to a plain HTTP route or a path nothing maps would
+            // run HTTP code on an upgraded connection (AV10). Without a socket to read from, there is no credential.
             // ASP.NET Core would not upgrade this request (no Sec-WebSocket-Key, say): there is no socket to read from.
             await RejectAsync(context, start, null, WebSocketAuthFailureReasons.NoCredentials, StatusCodes.Status401Unauthorized);
             return;
@@ -95,7 +98,10 @@ internal sealed partial class WebSocketAuthMiddleware
         switch (outcome.Kind)
         {
             case FirstMessageOutcomeKind.ClientGone:
+                // Silence that ends in the client's close counts like a missed deadline: otherwise closing just before
+                // the deadline and reopening holds waiting slots for ever without a lockout (AV2).
                 socket.Dispose();
+                _rateLimiter.RecordFailure(client);
                 Log.FirstMessageClientGone(_logger, context.TraceIdentifier);
                 return;
             case FirstMessageOutcomeKind.TimedOut:
@@ -111,6 +117,12 @@ internal sealed partial class WebSocketAuthMiddleware
 
                 await CloseFirstMessageAsync(context, socket, start, outcome.CloseCode, outcome.Reason);
                 return;
+        }
+
+        if (_sessions.HasExpired(outcome.ExpiresAt))
+        {
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Expired);
+            return;
         }
 
         var principal = outcome.Principal!;
@@ -190,6 +202,18 @@ internal sealed partial class WebSocketAuthMiddleware
         }
     }
 
+    /// <summary>
+    /// Whether an endpoint takes WebSocket requests, for the first-message method, which upgrades before endpoint code
+    /// runs: one that declares it (<c>RequireWebSocketAuth</c>, <c>WithWebSocketSubprotocols</c>), or one mapped for
+    /// every HTTP method (<c>app.Map(...)</c>, as WebSocket endpoints are). Routes limited to methods
+    /// (<c>MapGet</c>, <c>MapPost</c>...), routing's own 405 endpoint, and requests no endpoint matched are not.
+    /// </summary>
+    internal static bool IsWebSocketEndpoint(Endpoint? endpoint)
+        => endpoint is not null
+            && (endpoint.Metadata.GetMetadata<RequireWebSocketAuthAttribute>() is not null
+                || endpoint.Metadata.GetMetadata<WebSocketSubprotocolsAttribute>() is not null
+                || (endpoint is RouteEndpoint && endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is null));
+
     private async Task CloseFirstMessageAsync(HttpContext context, WebSocket socket, long start, int code, string reason)
     {
         RecordClosed(context, start, code, reason);
@@ -203,6 +227,14 @@ internal sealed partial class WebSocketAuthMiddleware
     {
         _metrics.Rejected(WebSocketAuthDefaults.FirstMessageMethod, reason, start, _time);
         WebSocketAuthTelemetry.HandshakeRejected(context, WebSocketAuthDefaults.FirstMessageMethod, reason, null, code);
-        Log.FirstMessageRejected(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), context.Connection.RemoteIpAddress?.ToString(), context.TraceIdentifier);
+        var remote = context.Connection.RemoteIpAddress;
+        if (_rejectionLog.TryTake(remote, reason, out var suppressed))
+        {
+            Log.FirstMessageRejected(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier, suppressed);
+        }
+        else
+        {
+            Log.FirstMessageRejectedRepeated(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier);
+        }
     }
 }

@@ -10,8 +10,11 @@ internal sealed partial class WebSocketAuthMiddleware
         [LoggerMessage(1, LogLevel.Debug, "WebSocket handshake authenticated by {Method} (request {RequestId}).", EventName = "HandshakeAuthenticated")]
         public static partial void Authenticated(ILogger logger, string method, string requestId);
 
-        [LoggerMessage(2, LogLevel.Information, "WebSocket handshake rejected with {StatusCode} {Reason} (authenticator {Method}, origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "HandshakeRejected")]
-        public static partial void Rejected(ILogger logger, int statusCode, string reason, string method, string? origin, string? remoteIp, string requestId);
+        [LoggerMessage(2, LogLevel.Information, "WebSocket handshake rejected with {StatusCode} {Reason} (authenticator {Method}, origin {Origin}, client {RemoteIp}, request {RequestId}); {Suppressed} more from this client for this reason since the last such line were logged at Debug (at most one such line per client and reason a minute).", EventName = "HandshakeRejected")]
+        public static partial void Rejected(ILogger logger, int statusCode, string reason, string method, string? origin, string? remoteIp, string requestId, int suppressed);
+
+        [LoggerMessage(10, LogLevel.Debug, "WebSocket handshake rejected with {StatusCode} {Reason} (authenticator {Method}, origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "HandshakeRejectedRepeated")]
+        public static partial void RejectedRepeated(ILogger logger, int statusCode, string reason, string method, string? origin, string? remoteIp, string requestId);
 
         [LoggerMessage(3, LogLevel.Warning, "WebSocket handshake over plain {Scheme} refused: WsAuth requires wss:// outside Development. Serve the app over HTTPS; if TLS ends at a proxy, call app.UseForwardedHeaders() (with ForwardedHeaders.XForwardedProto) before app.UseWebSocketAuth(); or set WsAuth:RequireSecureTransport=false.", EventName = "InsecureTransport")]
         public static partial void InsecureTransport(ILogger logger, string scheme);
@@ -34,8 +37,11 @@ internal sealed partial class WebSocketAuthMiddleware
         [LoggerMessage(8, LogLevel.Information, "WsAuth guards WebSocket handshakes with authenticators [{Methods}], allowed origins [{Origins}], secure transport required: {RequireSecureTransport}.", EventName = "Configured")]
         public static partial void Configured(ILogger logger, string methods, string origins, bool requireSecureTransport);
 
-        [LoggerMessage(400, LogLevel.Information, "WebSocket closed after the upgrade with {CloseCode} {Reason} before endpoint code ran (first-message, origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "FirstMessageRejected")]
-        public static partial void FirstMessageRejected(ILogger logger, int closeCode, string reason, string? origin, string? remoteIp, string requestId);
+        [LoggerMessage(400, LogLevel.Information, "WebSocket closed after the upgrade with {CloseCode} {Reason} before endpoint code ran (first-message, origin {Origin}, client {RemoteIp}, request {RequestId}); {Suppressed} more from this client for this reason since the last such line were logged at Debug.", EventName = "FirstMessageRejected")]
+        public static partial void FirstMessageRejected(ILogger logger, int closeCode, string reason, string? origin, string? remoteIp, string requestId, int suppressed);
+
+        [LoggerMessage(407, LogLevel.Debug, "WebSocket closed after the upgrade with {CloseCode} {Reason} before endpoint code ran (first-message, origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "FirstMessageRejectedRepeated")]
+        public static partial void FirstMessageRejectedRepeated(ILogger logger, int closeCode, string reason, string? origin, string? remoteIp, string requestId);
 
         [LoggerMessage(403, LogLevel.Debug, "The client closed or went away before its first message was accepted (request {RequestId}).", EventName = "FirstMessageClientGone")]
         public static partial void FirstMessageClientGone(ILogger logger, string requestId);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using WsAuth.Internal;
 
@@ -24,8 +25,14 @@ internal sealed partial class WebSocketAuthMiddleware
         TimeSpan? retryAfter = null)
     {
         _metrics.Rejected(method, reason, start, _time);
-        var remoteIp = context.Connection.RemoteIpAddress?.ToString();
-        Log.Rejected(_logger, statusCode, reason, method ?? WebSocketAuthMetrics.NoMethod, LogSafe.Origin(context.Request.Headers.Origin), remoteIp, context.TraceIdentifier);
+        LogRejected(context, statusCode, reason, method);
+
+        // The connection ends with the rejection: a request pipelined behind a refused upgrade is never served, so a
+        // proxy that forwards the bytes after an upgrade attempt without checking for 101 cannot smuggle one (AV5).
+        if (!context.Response.HasStarted && !HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
 
         var rejected = new WebSocketRejectedContext(context, method, reason, statusCode);
         await GetEvents(context).Rejected(rejected);
@@ -77,6 +84,23 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         Log.ClosedAfterUpgrade(_logger, code, reason, context.TraceIdentifier);
+    }
+
+    /// <summary>One Information line per client and reason a minute, the rest at Debug (AV6); nothing formatted when off.</summary>
+    private void LogRejected(HttpContext context, int statusCode, string reason, string? method)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (_rejectionLog.TryTake(remote, reason, out var suppressed))
+        {
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                Log.Rejected(_logger, statusCode, reason, method ?? WebSocketAuthMetrics.NoMethod, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier, suppressed);
+            }
+        }
+        else if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.RejectedRepeated(_logger, statusCode, reason, method ?? WebSocketAuthMetrics.NoMethod, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier);
+        }
     }
 
     /// <summary>Whole seconds, rounded up, at least 1: <c>Retry-After: 0</c> would invite an immediate retry.</summary>

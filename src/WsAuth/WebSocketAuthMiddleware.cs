@@ -32,6 +32,7 @@ internal sealed partial class WebSocketAuthMiddleware
     private readonly bool _closeAfterUpgrade;
     private readonly bool _closeWithPolicyViolation;
     private readonly HandshakeRateLimiter _rateLimiter;
+    private readonly RejectionLogLimiter _rejectionLog;
     private readonly SessionSettings _sessions;
     private readonly WebSocketRevocationService? _revocation;
     private readonly TimeProvider _time;
@@ -46,8 +47,10 @@ internal sealed partial class WebSocketAuthMiddleware
         TimeProvider timeProvider,
         WebSocketAuthMetrics metrics,
         HandshakeRateLimiter rateLimiter,
+        RejectionLogLimiter rejectionLog,
         ILoggerFactory loggerFactory)
     {
+        _rejectionLog = rejectionLog;
         _next = next;
         _options = options.Value; // validates: an invalid configuration throws here at the latest, before any request
         _originPolicy = OriginPolicy.Create(_options.AllowedOrigins, _options.AllowAnyOrigin);
@@ -94,6 +97,7 @@ internal sealed partial class WebSocketAuthMiddleware
             _time,
             metrics,
             loggerFactory.CreateLogger<SessionWebSocket>(),
+            rateLimiter,
             _revocation);
 
         Log.Configured(
@@ -179,7 +183,18 @@ internal sealed partial class WebSocketAuthMiddleware
         var startTime = _time.GetUtcNow();
         var client = _rateLimiter.ClientKey(context.Connection.RemoteIpAddress);
 
-        var limit = _rateLimiter.AcquireClient(client);
+        // The Origin is checked first (cheaply, allocation-free) only to choose the budget: a refused Origin spends the
+        // client's refused-Origin budget, so a cross-site page cannot use up its visitor's handshakes (AV1).
+        var originHeader = context.Request.Headers.Origin;
+        var originCheck = _originPolicy.Check(originHeader, out var origin);
+        var originRefused = originCheck switch
+        {
+            OriginCheck.Allowed => false,
+            OriginCheck.Missing => _rejectMissingOrigin,
+            OriginCheck.Null => !_allowNullOrigin,
+            _ => true,
+        };
+        var limit = _rateLimiter.AcquireClient(client, originRefused);
         if (!limit.IsAllowed)
         {
             await RejectAsync(context, start, null, limit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: limit.RetryAfter);
@@ -193,9 +208,8 @@ internal sealed partial class WebSocketAuthMiddleware
             return null;
         }
 
-        var originHeader = context.Request.Headers.Origin;
         var originStatus = WebSocketOriginStatus.Allowed;
-        switch (_originPolicy.Check(originHeader, out var origin))
+        switch (originCheck)
         {
             case OriginCheck.Allowed:
                 break;
@@ -276,16 +290,16 @@ internal sealed partial class WebSocketAuthMiddleware
 
         if (winner is null || result is null || !result.Succeeded)
         {
-            if (_firstMessage is not null)
+            // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials", before any
+            // upgrade, whether or not the first-message method would take the socket (AV11).
+            var onlyBasic = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization);
+            if (_firstMessage is not null && !onlyBasic)
             {
                 await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
                 return null;
             }
 
-            // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials".
-            var reason = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization)
-                ? WebSocketAuthFailureReasons.BasicNotSupported
-                : WebSocketAuthFailureReasons.NoCredentials;
+            var reason = onlyBasic ? WebSocketAuthFailureReasons.BasicNotSupported : WebSocketAuthFailureReasons.NoCredentials;
             await RejectAsync(context, start, null, reason, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
             return null;
         }
@@ -303,6 +317,13 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             // Cookies ride along on any request the browser makes: without a listed Origin, nothing says this one is ours.
             await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.OriginRequired, StatusCodes.Status403Forbidden);
+            return null;
+        }
+
+        if (_sessions.HasExpired(result.ExpiresAt))
+        {
+            // Valid within the clock skew, but already past its expiry: the session would close at once with 4401.
+            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Expired, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
             return null;
         }
 

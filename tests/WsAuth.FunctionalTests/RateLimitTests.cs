@@ -83,10 +83,25 @@ public class RateLimitTests
         await using var app = await StartAsync(l => l.PermitsPerClient = 3);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", "https://evil.test")])).Status);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", HandshakeApp.AllowedOrigin)])).Status);
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, (await HandshakeAsync(app, "alice")).Status);
+    }
+
+    [Fact]
+    [Trait("Matrix", "D1")]
+    [Trait("Matrix", "AV1")]
+    public async Task PerClient_RefusedOrigins_SpendTheirOwnBudget_NotTheClients()
+    {
+        await using var app = await StartAsync(l => l.PermitsPerClient = 3);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", "https://evil.test")])).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", "https://evil.test")])).Status);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, (await HandshakeAsync(app, "alice")).Status);
     }
 
     [Fact]

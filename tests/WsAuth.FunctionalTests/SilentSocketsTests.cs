@@ -25,7 +25,11 @@ public class SilentSocketsTests
         var count = SocketBudget(wanted: 2000);
         var (app, time, _) = await FirstMessageApp.StartAsync(
             o => o.RateLimiting.Enabled = false, // isolate the waiting-socket caps
-            f => f.MaxPendingSocketsPerClient = PerClientCap);
+            f =>
+            {
+                f.MaxPendingSocketsPerClient = PerClientCap;
+                f.MaxPendingSocketsPerNetwork = 1000; // isolate the per-address cap: the legitimate client shares the /24
+            });
         await using var _app = app;
         var silent = new List<SilentSocket>(count);
 
@@ -157,7 +161,7 @@ public class SilentSocketsTests
     }
 
     /// <summary>A raw connection that completes a WebSocket handshake and then says nothing.</summary>
-    private sealed class SilentSocket : IDisposable
+    internal sealed class SilentSocket : IDisposable
     {
         private readonly Socket _socket;
 
@@ -232,6 +236,28 @@ public class SilentSocketsTests
             catch (SocketException)
             {
                 return true;
+            }
+        }
+
+        /// <summary>
+        /// Sends the client's close frame (masked, 1000) without a first message, then waits until the server ends the
+        /// connection: by then the server has finished with the socket.
+        /// </summary>
+        public async Task CloseAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            byte[] frame = [0x88, 0x82, 0, 0, 0, 0, 0x03, 0xE8]; // FIN + close, masked with a zero key, code 1000
+            await _socket.SendAsync(frame, SocketFlags.None, timeout.Token);
+            var buffer = new byte[256];
+            try
+            {
+                while (await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)
+                {
+                }
+            }
+            catch (SocketException)
+            {
+                // Reset: ended all the same.
             }
         }
 

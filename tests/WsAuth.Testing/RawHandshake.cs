@@ -11,11 +11,11 @@ namespace WsAuth.Testing;
 /// </summary>
 public static class RawHandshake
 {
-    public static async Task<RawResponse> SendAsync(Uri server, string path, IEnumerable<(string Name, string Value)> headers, bool includeWebSocketHeaders = true, CancellationToken cancellationToken = default)
+    public static async Task<RawResponse> SendAsync(Uri server, string path, IEnumerable<(string Name, string Value)> headers, bool includeWebSocketHeaders = true, IPAddress? localAddress = null, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        using var client = new TcpClient();
+        using var client = localAddress is null ? new TcpClient() : new TcpClient(new IPEndPoint(localAddress, 0)); // 127.0.0.x: one client each
         await client.ConnectAsync(server.Host, server.Port, timeout.Token);
         await using var stream = client.GetStream();
 

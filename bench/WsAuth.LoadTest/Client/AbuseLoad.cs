@@ -28,13 +28,14 @@ internal static class AbuseLoad
     }
 
     /// <summary>
-    /// The attackers come from 127.0.0.2 upwards, <see cref="SocketsPerAttackerAddress"/> per address (WsAuth's default
-    /// per-address cap on waiting sockets), so that the per-address cap admits them all and only the global cap counts;
-    /// the legitimate clients stay on 127.0.0.1.
+    /// The attackers come from 127.0.1.2, 127.0.2.2 and so on, <see cref="SocketsPerAttackerAddress"/> per address
+    /// (WsAuth's default per-address cap on waiting sockets), one address per /24 so that neither the per-address nor the
+    /// per-network cap (100 per /24) holds them back and only the global cap counts; the legitimate clients stay on
+    /// 127.0.0.1, in a /24 of their own.
     /// </summary>
     public static IReadOnlyList<IPAddress> AttackerAddresses(int idleSockets)
         => [.. Enumerable.Range(0, Math.Clamp((idleSockets + SocketsPerAttackerAddress - 1) / SocketsPerAttackerAddress, 1, 250))
-            .Select(i => new IPAddress([127, 0, 0, (byte)(2 + i)]))];
+            .Select(i => new IPAddress([127, 0, (byte)(1 + i), 2]))];
 
     public const int SocketsPerAttackerAddress = 20;
 }

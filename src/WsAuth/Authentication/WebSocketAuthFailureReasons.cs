@@ -111,6 +111,12 @@ public static class WebSocketAuthFailureReasons
     /// <summary>Close 4400: the first message or a refresh message is not in the expected format (or is binary).</summary>
     public const string MessageMalformed = "message_malformed";
 
+    /// <summary>
+    /// Close 4400: the client sent a message in WsAuth's control namespace (<c>{"type":"wsauth.…"}</c>), which only the
+    /// server may send. It never reaches endpoint code.
+    /// </summary>
+    public const string ReservedMessageType = "reserved_message_type";
+
     /// <summary>Close 4400: the first message or a refresh message is larger than allowed.</summary>
     public const string MessageTooLarge = "message_too_large";
 

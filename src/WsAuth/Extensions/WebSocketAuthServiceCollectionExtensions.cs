@@ -41,6 +41,7 @@ public static class WebSocketAuthServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, WebSocketAuthServicesValidator>());
         services.TryAddSingleton<IWebSocketAuthMessageParser>(JsonWebSocketAuthMessageParser.Instance);
         services.TryAddSingleton<HandshakeRateLimiter>();
+        services.TryAddSingleton<RejectionLogLimiter>();
         services.AddMetrics();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);

@@ -37,6 +37,7 @@ internal sealed class WebSocketAuthConfigureOptions(IServiceProvider services) :
         ConfigurationValues.Bind<WebSocketAuthOptions>(sessions, nameof(s.AllowRefresh), (bool v) => s.AllowRefresh = v);
         ConfigurationValues.Bind<WebSocketAuthOptions>(sessions, nameof(s.ExpiryWarning), (TimeSpan v) => s.ExpiryWarning = v);
         ConfigurationValues.Bind<WebSocketAuthOptions>(sessions, nameof(s.MaxRefreshMessageSize), (int v) => s.MaxRefreshMessageSize = v);
+        ConfigurationValues.Bind<WebSocketAuthOptions>(sessions, nameof(s.MaxRefreshesPerMinute), (int v) => s.MaxRefreshesPerMinute = v);
 
         var limits = section.GetSection(nameof(WebSocketAuthOptions.RateLimiting));
         var r = options.RateLimiting;

@@ -75,6 +75,11 @@ internal sealed class WebSocketAuthOptionsValidator : IValidateOptions<WebSocket
             errors.Add($"WsAuth:Sessions:ExpiryWarning must be positive (or unset for no warning); it is {warning:c}.");
         }
 
+        if (sessions.MaxRefreshesPerMinute is < 1 or > 600)
+        {
+            errors.Add($"WsAuth:Sessions:MaxRefreshesPerMinute must be between 1 and 600; it is {sessions.MaxRefreshesPerMinute}.");
+        }
+
         if (sessions.MaxRefreshMessageSize is < 256 or > 1024 * 1024)
         {
             errors.Add($"WsAuth:Sessions:MaxRefreshMessageSize must be between 256 and 1048576 bytes; it is {sessions.MaxRefreshMessageSize}.");

@@ -71,13 +71,23 @@ internal static class OriginNormalizer
     /// <see cref="MaxNormalizedLength"/> long) without allocating, except for IDN and IPv6 hosts.
     /// <paramref name="changed"/> is <see langword="false"/> when the canonical form is <paramref name="value"/> itself.
     /// </summary>
-    internal static bool TryNormalize(ReadOnlySpan<char> value, Span<char> destination, out int written, out bool changed)
+    /// <param name="value">The origin.</param>
+    /// <param name="destination">Where the canonical form goes.</param>
+    /// <param name="written">How many characters were written.</param>
+    /// <param name="changed">Whether the canonical form differs from the input.</param>
+    /// <param name="serialized">
+    /// The value is a request's <c>Origin</c> header, which browsers always send serialized: ASCII only (an IDN host
+    /// arrives as punycode) and a port without leading zeros. Anything else (fullwidth letters or digits, ideographic
+    /// dots, <c>:05000</c>) is malformed rather than normalized into an allowed origin. The configured allow-list is
+    /// normalized without it, so that <c>https://bücher.example</c> may be configured.
+    /// </param>
+    internal static bool TryNormalize(ReadOnlySpan<char> value, Span<char> destination, out int written, out bool changed, bool serialized = false)
     {
         written = 0;
         var trimmed = value.Trim(" \t");
         changed = trimmed.Length != value.Length;
         value = trimmed;
-        if (value.IsEmpty || value.Length > MaxOriginLength)
+        if (value.IsEmpty || value.Length > MaxOriginLength || (serialized && !Ascii.IsValid(value)))
         {
             return false;
         }
@@ -152,7 +162,7 @@ internal static class OriginNormalizer
         written += hostLength;
         if (hasPort)
         {
-            if (!TryParsePort(port, out var portNumber))
+            if (!TryParsePort(port, out var portNumber) || (serialized && port[0] == '0'))
             {
                 return false;
             }

@@ -168,7 +168,7 @@ internal sealed class OriginPolicy
         // Normalize on the stack and look the span up: a listed origin costs no allocation, even when the header
         // needs normalizing, because the listed instance is handed out.
         Span<char> buffer = stackalloc char[OriginNormalizer.MaxNormalizedLength];
-        if (!OriginNormalizer.TryNormalize(value, buffer, out var written, out var changed))
+        if (!OriginNormalizer.TryNormalize(value, buffer, out var written, out var changed, serialized: true))
         {
             return OriginCheck.Malformed;
         }

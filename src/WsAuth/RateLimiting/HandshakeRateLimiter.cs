@@ -9,7 +9,9 @@ namespace WsAuth.Internal;
 
 /// <summary>
 /// Handshake limits on <c>System.Threading.RateLimiting</c>: a sliding window per client IP and per user, and a lockout
-/// of a client IP after repeated rejected credentials. Partitions idle for a while are dropped by the partitioned limiters.
+/// of a client IP after repeated rejected credentials. Handshakes whose Origin is refused spend a second window per
+/// client IP, never the first: a page on a foreign origin can make its visitor's browser open sockets without end, and
+/// those must not use up the visitor's own budget. Partitions idle for a while are dropped by the partitioned limiters.
 /// </summary>
 internal sealed partial class HandshakeRateLimiter : IDisposable
 {
@@ -17,6 +19,7 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
     private const int LockoutSweepThreshold = 10_000;
 
     private readonly PartitionedRateLimiter<IPAddress>? _clients;
+    private readonly PartitionedRateLimiter<IPAddress>? _refusedOrigins;
     private readonly PartitionedRateLimiter<string>? _users;
     private readonly PartitionedRateLimiter<IPAddress>? _failures;
     private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _lockouts = new();
@@ -46,6 +49,7 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
         {
             var window = SlidingWindow(limits.PermitsPerClient, limits.Window);
             _clients = PartitionedRateLimiter.Create<IPAddress, IPAddress>(ip => RateLimitPartition.GetSlidingWindowLimiter(ip, _ => window));
+            _refusedOrigins = PartitionedRateLimiter.Create<IPAddress, IPAddress>(ip => RateLimitPartition.GetSlidingWindowLimiter(ip, _ => window));
         }
 
         if (limits.PermitsPerUser > 0)
@@ -71,8 +75,11 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
 
     public IPAddress ClientKey(IPAddress? remoteIpAddress) => ClientAddress.Key(remoteIpAddress, _ipv6PrefixLength);
 
-    /// <summary>Takes one handshake permit for the client, unless it is locked out or over its budget.</summary>
-    public RateLimitDecision AcquireClient(IPAddress client)
+    /// <summary>
+    /// Takes one handshake permit for the client, unless it is locked out or over its budget. A handshake whose Origin
+    /// is refused (<paramref name="originRefused"/>) takes it from the client's budget of refused-Origin handshakes.
+    /// </summary>
+    public RateLimitDecision AcquireClient(IPAddress client, bool originRefused = false)
     {
         if (!Enabled)
         {
@@ -90,18 +97,19 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
             _lockouts.TryRemove(new KeyValuePair<IPAddress, DateTimeOffset>(client, until));
         }
 
-        if (_clients is null)
+        var budget = originRefused ? _refusedOrigins : _clients;
+        if (budget is null)
         {
             return RateLimitDecision.Allowed;
         }
 
-        using var lease = _clients.AttemptAcquire(client);
+        using var lease = budget.AttemptAcquire(client);
         if (lease.IsAcquired)
         {
             return RateLimitDecision.Allowed;
         }
 
-        if (ClientAddress.IsLoopbackOrPrivate(client) && Interlocked.Exchange(ref _proxyWarningLogged, 1) == 0)
+        if (!originRefused && ClientAddress.IsLoopbackOrPrivate(client) && Interlocked.Exchange(ref _proxyWarningLogged, 1) == 0)
         {
             Log.PrivateClientLimited(_logger, client.ToString());
         }
@@ -140,9 +148,10 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
             return;
         }
 
+
+        var now = _time.GetUtcNow();
         if (_lockouts.Count >= LockoutSweepThreshold)
         {
-            var now = _time.GetUtcNow();
             foreach (var entry in _lockouts)
             {
                 if (entry.Value <= now)
@@ -152,13 +161,34 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
             }
         }
 
-        _lockouts[client] = _time.GetUtcNow() + _lockoutDuration;
+        // Failures still in flight when a lockout began neither extend it nor log again: one lockout, one warning.
+        while (true)
+        {
+            if (_lockouts.TryGetValue(client, out var current))
+            {
+                if (current > now)
+                {
+                    return;
+                }
+
+                if (_lockouts.TryUpdate(client, now + _lockoutDuration, current))
+                {
+                    break;
+                }
+            }
+            else if (_lockouts.TryAdd(client, now + _lockoutDuration))
+            {
+                break;
+            }
+        }
+
         Log.LockedOut(_logger, client.ToString(), _lockoutDuration);
     }
 
     public void Dispose()
     {
         _clients?.Dispose();
+        _refusedOrigins?.Dispose();
         _users?.Dispose();
         _failures?.Dispose();
     }

@@ -16,9 +16,12 @@ internal sealed class SessionSettings
         TimeProvider time,
         WebSocketAuthMetrics metrics,
         ILogger logger,
+        HandshakeRateLimiter? rateLimiter = null,
         WebSocketRevocationService? revocation = null)
     {
         Revocation = revocation;
+        RateLimiter = rateLimiter;
+        MaxRefreshesPerMinute = options.MaxRefreshesPerMinute;
         CloseOnExpiry = options.CloseOnExpiry;
         MaxSessionLength = options.MaxSessionLength;
         ExpiryWarning = options.ExpiryWarning;
@@ -39,6 +42,12 @@ internal sealed class SessionSettings
 
     public int MaxRefreshMessageSize { get; }
 
+    /// <summary>Refresh messages one socket may send per minute; the next closes it with 4429.</summary>
+    public int MaxRefreshesPerMinute { get; }
+
+    /// <summary>The handshake limiter, whose lockout counts a socket's invalid refreshes and forged control messages.</summary>
+    public HandshakeRateLimiter? RateLimiter { get; }
+
     /// <summary>The leading bytes of a refresh message, or <see langword="null"/> when refresh is off (nothing is inspected).</summary>
     public byte[]? RefreshPrefix { get; }
 
@@ -56,6 +65,22 @@ internal sealed class SessionSettings
 
     /// <summary>Revocation, when on: every admitted socket then gets a session, registered so it can be closed.</summary>
     public WebSocketRevocationService? Revocation { get; }
+
+    /// <summary>Counts a rejected credential (an invalid refresh, a forged control message) towards the client's lockout.</summary>
+    public void RecordFailure(HttpContext context)
+    {
+        if (RateLimiter is { } limiter)
+        {
+            limiter.RecordFailure(limiter.ClientKey(context.Connection.RemoteIpAddress));
+        }
+    }
+
+    /// <summary>
+    /// Whether a credential the validator accepted has already expired: a token inside the clock skew past its
+    /// <c>exp</c>. Its session would end at once, so it is refused as <c>expired</c> before endpoint code gets a socket
+    /// it cannot use. Only when sessions close on expiry.
+    /// </summary>
+    public bool HasExpired(DateTimeOffset? expiresAt) => CloseOnExpiry && expiresAt is { } end && end <= Time.GetUtcNow();
 
     /// <summary>Whether a socket with this expiry needs a session at all; otherwise endpoint code gets the socket itself.</summary>
     public bool IsNeeded(DateTimeOffset? expiresAt)

@@ -52,6 +52,8 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     private bool _warned;
     private bool _refreshing;
     private DateTimeOffset? _refreshGraceUntil;
+    private DateTimeOffset _refreshWindowStart;
+    private int _refreshesInWindow;
     private bool _ended;
     private volatile CloseInfo? _closedBy;
 
@@ -177,9 +179,19 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
                 continue; // nothing that arrives after WsAuth closed the session reaches endpoint code
             }
 
-            if (_prefix is null || _inMessage || result.MessageType != WebSocketMessageType.Text)
+            if (_inMessage || result.MessageType != WebSocketMessageType.Text)
             {
                 return Track(result);
+            }
+
+            if (_prefix is null)
+            {
+                if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
+                {
+                    return Track(passed);
+                }
+
+                continue;
             }
 
             var prefix = _prefix;
@@ -187,7 +199,12 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             {
                 if (!buffer.Span[..result.Count].StartsWith(prefix))
                 {
-                    return Track(result);
+                    if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
+                    {
+                        return Track(passed);
+                    }
+
+                    continue;
                 }
 
                 if (await ConsumeRefreshAsync(buffer[..result.Count], result.EndOfMessage, cancellationToken) is { } peerClose)
@@ -200,7 +217,12 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
             if (result.EndOfMessage || !prefix.AsSpan().StartsWith(buffer.Span[..result.Count]))
             {
-                return Track(result);
+                if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
+                {
+                    return Track(passed);
+                }
+
+                continue;
             }
 
             // A text message whose first bytes match the prefix but are fewer than it: read just enough to decide.
@@ -234,9 +256,10 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
                 continue;
             }
 
-            _stashLength = length;
-            _stashOffset = 0;
-            _stashEndOfMessage = endOfMessage;
+            if (await ScreenStashAsync(length, endOfMessage, cancellationToken) is { } peerClosed)
+            {
+                return Track(peerClosed);
+            }
         }
     }
 
@@ -358,6 +381,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         if (!parsed || string.IsNullOrEmpty(token))
         {
+            _settings.RecordFailure(_http);
             await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
             return null;
         }
@@ -368,6 +392,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     private async Task RefreshAsync(string token, CancellationToken cancellationToken)
     {
+        var tooMany = false;
         lock (_gate)
         {
             if (_closedBy is not null || _ended)
@@ -375,7 +400,28 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
                 return;
             }
 
-            _refreshing = true;
+            // Refreshes per socket are limited: each one costs a validation (AV9).
+            var now = _settings.Time.GetUtcNow();
+            if (now - _refreshWindowStart >= TimeSpan.FromMinutes(1))
+            {
+                _refreshWindowStart = now;
+                _refreshesInWindow = 0;
+            }
+
+            if (++_refreshesInWindow > _settings.MaxRefreshesPerMinute)
+            {
+                tooMany = true;
+            }
+            else
+            {
+                _refreshing = true;
+            }
+        }
+
+        if (tooMany)
+        {
+            await RejectRefreshAsync(null, CloseCodes.TooMany, WebSocketAuthFailureReasons.RateLimited);
+            return;
         }
 
         var activity = WebSocketAuthTelemetry.StartRefresh(_feature.Method);
@@ -425,6 +471,11 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         {
             var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
             var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
+            if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
+            {
+                _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
+            }
+
             await EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
             return;
         }

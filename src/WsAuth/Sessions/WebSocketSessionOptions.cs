@@ -48,4 +48,11 @@ public sealed class WebSocketSessionOptions
     /// <summary>The largest refresh message accepted, in bytes; a longer one closes the socket with 4400.</summary>
     /// <value>Defaults to 16384 (16 KiB).</value>
     public int MaxRefreshMessageSize { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Refresh messages one socket may send per minute; the next closes it with 4429 <c>rate_limited</c>. Clients refresh
+    /// once per token lifetime, so a handful is plenty; the limit bounds the validation work one socket can cause.
+    /// </summary>
+    /// <value>Defaults to 6. Must be between 1 and 600.</value>
+    public int MaxRefreshesPerMinute { get; set; } = 6;
 }

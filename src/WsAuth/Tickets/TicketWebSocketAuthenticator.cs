@@ -46,7 +46,7 @@ internal sealed partial class TicketWebSocketAuthenticator : IWebSocketAuthentic
 
     public async ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
     {
-        var fromQuery = context.HttpContext.Request.Query[_queryParameter];
+        var fromQuery = ExactQuery.Get(context.HttpContext.Request, _queryParameter);
         string? protocolEntry = null;
         var fromProtocol = 0;
         if (_subprotocolPrefix is not null)

@@ -24,5 +24,8 @@ internal sealed class WebSocketTicketConfigureOptions(IServiceProvider services)
         ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.BindToOrigin), v => options.BindToOrigin = v);
         ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.BindToClientIp), v => options.BindToClientIp = v);
         ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.MemoryStoreCapacity), v => options.MemoryStoreCapacity = v);
+        ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.IssuePermitsPerUser), v => options.IssuePermitsPerUser = v);
+        ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.IssuePermitsPerClient), v => options.IssuePermitsPerClient = v);
+        ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.IssueWindow), v => options.IssueWindow = v);
     }
 }

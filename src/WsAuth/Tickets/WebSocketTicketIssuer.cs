@@ -17,8 +17,11 @@ namespace WsAuth.Tickets;
 /// non-browser client), stores a new ticket and answers <c>{"ticket":"...","expiresIn":30}</c> with
 /// <c>Cache-Control: no-store</c>. Every refusal is a status with a reason code as body.
 /// </summary>
-internal sealed partial class WebSocketTicketIssuer
+internal sealed partial class WebSocketTicketIssuer : IDisposable
 {
+    /// <summary>Warnings about a full store are written at most this often; the next one says how many were skipped.</summary>
+    internal static readonly TimeSpan StoreFullWarningInterval = TimeSpan.FromSeconds(30);
+
     private readonly IWebSocketTicketStore _store;
     private readonly IDataSerializer<ClaimsPrincipal> _serializer;
     private readonly OriginPolicy _originPolicy;
@@ -31,6 +34,10 @@ internal sealed partial class WebSocketTicketIssuer
     private readonly TicketMetrics _metrics;
     private readonly ILogger _logger;
     private readonly WebSocketRevocationService? _revocation;
+    private readonly TicketIssueLimiter _limiter;
+    private readonly RejectionLogLimiter _rejectionLog;
+    private long _nextStoreFullWarning = long.MinValue;
+    private int _storeFullSuppressed;
 
     public WebSocketTicketIssuer(
         IOptions<WebSocketTicketOptions> options,
@@ -38,10 +45,12 @@ internal sealed partial class WebSocketTicketIssuer
         IWebSocketTicketStore store,
         TimeProvider timeProvider,
         TicketMetrics metrics,
+        RejectionLogLimiter rejectionLog,
         ILogger<WebSocketTicketIssuer> logger,
         WebSocketRevocationService? revocation = null)
     {
         _revocation = revocation;
+        _rejectionLog = rejectionLog;
         var ticketOptions = options.Value;
         var auth = authOptions.Value;
         _store = store;
@@ -55,7 +64,10 @@ internal sealed partial class WebSocketTicketIssuer
         _time = auth.TimeProvider ?? timeProvider;
         _metrics = metrics;
         _logger = logger;
+        _limiter = new TicketIssueLimiter(ticketOptions.IssuePermitsPerClient, ticketOptions.IssuePermitsPerUser, ticketOptions.IssueWindow, auth.RateLimiting.ClientIPv6PrefixLength);
     }
+
+    public void Dispose() => _limiter.Dispose();
 
     /// <summary>Handles one ticket request.</summary>
     /// <param name="context">The request.</param>
@@ -119,6 +131,15 @@ internal sealed partial class WebSocketTicketIssuer
                 return;
         }
 
+        // Quotas per address and per user: one signed-in user cannot fill the store for everyone else (AV3).
+        var quota = _limiter.Acquire(context.Connection.RemoteIpAddress, user);
+        if (!quota.IsAllowed)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(quota.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, quota.Reason);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var credentialExpiresAt = CredentialExpiry(context);
         var expiresAt = now + _lifetime;
@@ -166,7 +187,7 @@ internal sealed partial class WebSocketTicketIssuer
 
         if (!stored)
         {
-            Log.StoreFull(_logger);
+            WarnStoreFull();
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, WebSocketAuthFailureReasons.TicketStoreFull);
             return;
         }
@@ -222,10 +243,32 @@ internal sealed partial class WebSocketTicketIssuer
         return null;
     }
 
+    /// <summary>One warning per <see cref="StoreFullWarningInterval"/>, counting the refusals in between.</summary>
+    private void WarnStoreFull()
+    {
+        var now = _time.GetTimestamp();
+        var next = Interlocked.Read(ref _nextStoreFullWarning);
+        if (now < next || Interlocked.CompareExchange(ref _nextStoreFullWarning, now + (long)(StoreFullWarningInterval.TotalSeconds * _time.TimestampFrequency), next) != next)
+        {
+            Interlocked.Increment(ref _storeFullSuppressed);
+            return;
+        }
+
+        Log.StoreFull(_logger, Interlocked.Exchange(ref _storeFullSuppressed, 0));
+    }
+
     private async Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {
         _metrics.Refused(reason);
-        Log.Refused(_logger, statusCode, reason, LogSafe.Origin(context.Request.Headers.Origin), context.Connection.RemoteIpAddress?.ToString(), context.TraceIdentifier);
+        var remote = context.Connection.RemoteIpAddress;
+        if (_rejectionLog.TryTake(remote, reason, out var suppressed))
+        {
+            Log.Refused(_logger, statusCode, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier, suppressed);
+        }
+        else
+        {
+            Log.RefusedRepeated(_logger, statusCode, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier);
+        }
         var response = context.Response;
         response.StatusCode = statusCode;
         response.Headers.CacheControl = "no-store";
@@ -246,11 +289,14 @@ internal sealed partial class WebSocketTicketIssuer
         [LoggerMessage(200, LogLevel.Debug, "Issued WebSocket ticket {TicketId}, redeemable until {ExpiresAt:O}, bound to {Bindings} (request {RequestId}).", EventName = "TicketIssued")]
         public static partial void Issued(ILogger logger, string ticketId, DateTimeOffset expiresAt, string bindings, string requestId);
 
-        [LoggerMessage(201, LogLevel.Information, "WebSocket ticket request refused with {StatusCode} {Reason} (origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "TicketRequestRefused")]
-        public static partial void Refused(ILogger logger, int statusCode, string reason, string? origin, string? remoteIp, string requestId);
+        [LoggerMessage(201, LogLevel.Information, "WebSocket ticket request refused with {StatusCode} {Reason} (origin {Origin}, client {RemoteIp}, request {RequestId}); {Suppressed} more from this client for this reason since the last such line were logged at Debug.", EventName = "TicketRequestRefused")]
+        public static partial void Refused(ILogger logger, int statusCode, string reason, string? origin, string? remoteIp, string requestId, int suppressed);
 
-        [LoggerMessage(202, LogLevel.Warning, "The ticket store is full, so a WebSocket ticket request got 503 ticket_store_full. Raise WsAuth:Tickets:MemoryStoreCapacity, rate-limit the ticket endpoint (RequireRateLimiting), or use a shared store such as WsAuth.Postgres.", EventName = "TicketStoreFull")]
-        public static partial void StoreFull(ILogger logger);
+        [LoggerMessage(204, LogLevel.Debug, "WebSocket ticket request refused with {StatusCode} {Reason} (origin {Origin}, client {RemoteIp}, request {RequestId}).", EventName = "TicketRequestRefusedRepeated")]
+        public static partial void RefusedRepeated(ILogger logger, int statusCode, string reason, string? origin, string? remoteIp, string requestId);
+
+        [LoggerMessage(202, LogLevel.Warning, "The ticket store is full, so a WebSocket ticket request got 503 ticket_store_full ({Suppressed} more since the last warning; at most one every 30 s). Lower WsAuth:Tickets:IssuePermitsPerUser or IssuePermitsPerClient, raise WsAuth:Tickets:MemoryStoreCapacity, or use a shared store such as WsAuth.Postgres.", EventName = "TicketStoreFull")]
+        public static partial void StoreFull(ILogger logger, int suppressed);
 
         [LoggerMessage(203, LogLevel.Error, "The ticket store threw {ExceptionType} while storing a new ticket; the request got 503 store_unavailable.", EventName = "TicketStoreFailed")]
         public static partial void StoreFailed(ILogger logger, string? exceptionType);

@@ -55,6 +55,26 @@ public sealed class WebSocketTicketOptions
     public int MemoryStoreCapacity { get; set; } = 100_000;
 
     /// <summary>
+    /// Tickets one user (its issuer and subject, else its name) may obtain per <see cref="IssueWindow"/>, from any
+    /// address; beyond it the ticket endpoint answers 429 <c>user_rate_limited</c> with <c>Retry-After</c>. One
+    /// signed-in user cannot fill the ticket store for everyone else. 0 turns it off.
+    /// </summary>
+    /// <value>Defaults to 60.</value>
+    public int IssuePermitsPerUser { get; set; } = 60;
+
+    /// <summary>
+    /// Tickets one client IP (IPv6 per <see cref="WebSocketRateLimitOptions.ClientIPv6PrefixLength"/>) may obtain per
+    /// <see cref="IssueWindow"/>, for all its users; beyond it the ticket endpoint answers 429 <c>rate_limited</c> with
+    /// <c>Retry-After</c>. 0 turns it off.
+    /// </summary>
+    /// <value>Defaults to 300.</value>
+    public int IssuePermitsPerClient { get; set; } = 300;
+
+    /// <summary>The sliding window of <see cref="IssuePermitsPerUser"/> and <see cref="IssuePermitsPerClient"/>.</summary>
+    /// <value>Defaults to 1 minute.</value>
+    public TimeSpan IssueWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Turns the user's <see cref="ClaimsPrincipal"/> into the bytes a ticket carries, and back when it is redeemed. Use
     /// your own to keep fewer claims, or to reload the user when the ticket is redeemed.
     /// </summary>

@@ -44,6 +44,21 @@ internal sealed class WebSocketTicketOptionsValidator : IValidateOptions<WebSock
                 + "the default is 100000.");
         }
 
+        if (options.IssuePermitsPerUser < 0)
+        {
+            errors.Add($"WsAuth: WsAuth:Tickets:IssuePermitsPerUser must be 0 (off) or more; it is {options.IssuePermitsPerUser}. The default is 60.");
+        }
+
+        if (options.IssuePermitsPerClient < 0)
+        {
+            errors.Add($"WsAuth: WsAuth:Tickets:IssuePermitsPerClient must be 0 (off) or more; it is {options.IssuePermitsPerClient}. The default is 300.");
+        }
+
+        if (options.IssueWindow < TimeSpan.FromSeconds(1) || options.IssueWindow > TimeSpan.FromHours(1))
+        {
+            errors.Add($"WsAuth: WsAuth:Tickets:IssueWindow must be between 00:00:01 and 01:00:00; it is {Format(options.IssueWindow)}. The default is 00:01:00.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

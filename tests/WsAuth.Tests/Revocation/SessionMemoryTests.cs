@@ -34,7 +34,7 @@ public class SessionMemoryTests
             time,
             metrics,
             NullLogger.Instance,
-            revocation);
+            revocation: revocation);
         using var socket = WebSocket.CreateFromStream(new MemoryStream(), new WebSocketCreationOptions { IsServer = true });
         var context = new DefaultHttpContext();
         const int Count = 5_000;

@@ -33,6 +33,7 @@ public class SessionAndLimitOptionsTests
         Assert.Null(options.Sessions.AllowRefresh);
         Assert.Null(options.Sessions.ExpiryWarning);
         Assert.Equal(16 * 1024, options.Sessions.MaxRefreshMessageSize);
+        Assert.Equal(6, options.Sessions.MaxRefreshesPerMinute);
 
         Assert.True(options.RateLimiting.Enabled);
         Assert.Equal(300, options.RateLimiting.PermitsPerClient);
@@ -56,6 +57,7 @@ public class SessionAndLimitOptionsTests
             ["WsAuth:Sessions:AllowRefresh"] = "false",
             ["WsAuth:Sessions:ExpiryWarning"] = "00:00:30",
             ["WsAuth:Sessions:MaxRefreshMessageSize"] = "8192",
+            ["WsAuth:Sessions:MaxRefreshesPerMinute"] = "12",
             ["WsAuth:RateLimiting:Enabled"] = "false",
             ["WsAuth:RateLimiting:PermitsPerClient"] = "10",
             ["WsAuth:RateLimiting:PermitsPerUser"] = "11",
@@ -73,6 +75,7 @@ public class SessionAndLimitOptionsTests
         Assert.False(options.Sessions.AllowRefresh);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Sessions.ExpiryWarning);
         Assert.Equal(8192, options.Sessions.MaxRefreshMessageSize);
+        Assert.Equal(12, options.Sessions.MaxRefreshesPerMinute);
         Assert.False(options.RateLimiting.Enabled);
         Assert.Equal(10, options.RateLimiting.PermitsPerClient);
         Assert.Equal(11, options.RateLimiting.PermitsPerUser);
@@ -89,6 +92,7 @@ public class SessionAndLimitOptionsTests
     [InlineData("WsAuth:Sessions:MaxSessionLength", "00:00:00")]
     [InlineData("WsAuth:Sessions:ExpiryWarning", "-00:00:05")]
     [InlineData("WsAuth:Sessions:MaxRefreshMessageSize", "10")]
+    [InlineData("WsAuth:Sessions:MaxRefreshesPerMinute", "0")]
     [InlineData("WsAuth:Sessions:CloseOnExpiry", "maybe")]
     [InlineData("WsAuth:RateLimiting:LockoutDuration", "00:00:00")]
     [InlineData("WsAuth:RateLimiting:PermitsPerUser", "-5")]

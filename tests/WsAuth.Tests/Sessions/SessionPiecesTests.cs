@@ -50,6 +50,24 @@ public class SessionPiecesTests
         => Assert.Equal(expected, SessionSubject.Of(new ClaimsPrincipal(new ClaimsIdentity([new Claim(claimType, value)], "t"))));
 
     [Fact]
+    [Trait("Matrix", "AV4")]
+    public void Subject_IsTheIssuerAndSubjectPair_WhereAnIssuerExists()
+    {
+        static ClaimsPrincipal User(params Claim[] claims) => new(new ClaimsIdentity(claims, "t"));
+        var fromA = SessionSubject.Of(User(new Claim("iss", "https://a.example"), new Claim("sub", "alice")));
+        var fromB = SessionSubject.Of(User(new Claim("iss", "https://b.example"), new Claim("sub", "alice")));
+        var recordedB = SessionSubject.Of(User(new Claim("sub", "alice", ClaimValueTypes.String, "https://b.example")));
+        var spelledLikeA = SessionSubject.Of(User(new Claim("iss", "https://a.examplealice"), new Claim("sub", string.Empty)));
+        var shifted = SessionSubject.Of(User(new Claim("iss", "https://a.exampl"), new Claim("sub", "ealice")));
+
+        Assert.NotEqual(fromA, fromB);
+        Assert.Equal(fromB, recordedB);
+        Assert.Null(spelledLikeA);
+        Assert.NotEqual(fromA, shifted);
+        Assert.Equal("alice", SessionSubject.Of(User(new Claim("sub", "alice")))); // no issuer: the subject alone
+    }
+
+    [Fact]
     public void Subject_PrefersSubOverNameIdentifier()
         => Assert.Equal("s", SessionSubject.Of(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "n"), new Claim("sub", "s")], "t"))));
 

@@ -237,7 +237,7 @@ public class SessionWebSocketTests
         // fragmented sends (ManagedWebSocket allows one outstanding send) or land inside one of its messages.
         const int Messages = 300;
         const int Refreshes = 50;
-        using var h = new SessionHarness(expiresAt: Start.AddHours(1));
+        using var h = new SessionHarness(o => o.MaxRefreshesPerMinute = Refreshes, expiresAt: Start.AddHours(1)); // concurrency, not the refresh limit
 
         var sender = Task.Run(async () =>
         {

@@ -27,6 +27,9 @@ public class WebSocketTicketOptionsTests
         Assert.True(options.BindToOrigin);
         Assert.False(options.BindToClientIp);
         Assert.Equal(100_000, options.MemoryStoreCapacity);
+        Assert.Equal(60, options.IssuePermitsPerUser);
+        Assert.Equal(300, options.IssuePermitsPerClient);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.IssueWindow);
         Assert.Null(options.PrincipalSerializer);
     }
 
@@ -42,6 +45,9 @@ public class WebSocketTicketOptionsTests
                 ["WsAuth:Tickets:BindToOrigin"] = "false",
                 ["WsAuth:Tickets:BindToClientIp"] = "true",
                 ["WsAuth:Tickets:MemoryStoreCapacity"] = "5",
+                ["WsAuth:Tickets:IssuePermitsPerUser"] = "10",
+                ["WsAuth:Tickets:IssuePermitsPerClient"] = "0",
+                ["WsAuth:Tickets:IssueWindow"] = "00:00:30",
             },
             o => o.MemoryStoreCapacity = 7);
 
@@ -51,12 +57,18 @@ public class WebSocketTicketOptionsTests
         Assert.False(options.BindToOrigin);
         Assert.True(options.BindToClientIp);
         Assert.Equal(7, options.MemoryStoreCapacity);
+        Assert.Equal(10, options.IssuePermitsPerUser);
+        Assert.Equal(0, options.IssuePermitsPerClient);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.IssueWindow);
     }
 
     [Theory]
     [InlineData("WsAuth:Tickets:Lifetime", "soon")]
     [InlineData("WsAuth:Tickets:BindToOrigin", "maybe")]
     [InlineData("WsAuth:Tickets:MemoryStoreCapacity", "-1")]
+    [InlineData("WsAuth:Tickets:IssuePermitsPerUser", "-1")]
+    [InlineData("WsAuth:Tickets:IssuePermitsPerClient", "-1")]
+    [InlineData("WsAuth:Tickets:IssueWindow", "00:00:00")]
     public void Configuration_InvalidValue_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [key] = value }));

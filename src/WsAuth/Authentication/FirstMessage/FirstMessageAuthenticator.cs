@@ -29,7 +29,7 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
         _deadline = value.Deadline;
         _maxMessageSize = value.MaxMessageSize;
         SendAcknowledgement = value.SendAcknowledgement;
-        _pending = new PendingSocketLimiter(value.MaxPendingSockets, value.MaxPendingSocketsPerClient);
+        _pending = new PendingSocketLimiter(value.MaxPendingSockets, value.MaxPendingSocketsPerClient, value.MaxPendingSocketsPerNetwork);
         _parser = services.GetService<IWebSocketAuthMessageParser>() ?? JsonWebSocketAuthMessageParser.Instance;
         _logger = logger;
     }
@@ -41,6 +41,12 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
 
     public ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
         => ValueTask.FromResult(WebSocketAuthenticateResult.NoCredentials);
+
+    /// <summary>
+    /// The deadline of a socket that starts waiting now: a quarter of the configured one (at least 1 s, never more) while
+    /// the pool is more than three quarters full, so that a pool under pressure drains faster.
+    /// </summary>
+    public TimeSpan CurrentDeadline => _pending.UnderPressure ? TimeSpan.FromTicks(Math.Min(_deadline.Ticks, Math.Max(TimeSpan.TicksPerSecond, _deadline.Ticks / 4))) : _deadline;
 
     /// <summary>A slot among the sockets waiting for their first message; not acquired when a cap is reached.</summary>
     public RateLimitLease TryAcquirePending(IPAddress client) => _pending.TryAcquire(client);
@@ -54,7 +60,7 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
     {
         // Reads stop when the client goes away or, after a missed deadline, when the grace period ends.
         using var receiveStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        using var deadline = new CancellationTokenSource(_deadline, time);
+        using var deadline = new CancellationTokenSource(CurrentDeadline, time);
         using var validationStop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
         using var guard = new DeadlineGuard(socket, context, receiveStop, policyViolation, time);
         var buffer = ArrayPool<byte>.Shared.Rent(_maxMessageSize);
@@ -287,7 +293,8 @@ internal sealed class FirstMessageOutcome
         CountsAsFailure = countsAsFailure;
     }
 
-    public static FirstMessageOutcome ClientGone { get; } = new(FirstMessageOutcomeKind.ClientGone, null, null, 0, "client_gone", false);
+    /// <summary>The client closed or went away without a valid first message: silence, which counts like a missed deadline.</summary>
+    public static FirstMessageOutcome ClientGone { get; } = new(FirstMessageOutcomeKind.ClientGone, null, null, 0, "client_gone", true);
 
     public static FirstMessageOutcome TimedOut { get; } = new(FirstMessageOutcomeKind.TimedOut, null, null, CloseCodes.Timeout, WebSocketAuthFailureReasons.AuthenticationTimeout, true);
 

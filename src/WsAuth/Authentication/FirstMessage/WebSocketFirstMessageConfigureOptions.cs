@@ -21,6 +21,7 @@ internal sealed class WebSocketFirstMessageConfigureOptions(IServiceProvider ser
         ConfigurationValues.Bind<WebSocketFirstMessageOptions>(section, nameof(options.MaxMessageSize), v => options.MaxMessageSize = v);
         ConfigurationValues.Bind<WebSocketFirstMessageOptions>(section, nameof(options.MaxPendingSockets), v => options.MaxPendingSockets = v);
         ConfigurationValues.Bind<WebSocketFirstMessageOptions>(section, nameof(options.MaxPendingSocketsPerClient), v => options.MaxPendingSocketsPerClient = v);
+        ConfigurationValues.Bind<WebSocketFirstMessageOptions>(section, nameof(options.MaxPendingSocketsPerNetwork), v => options.MaxPendingSocketsPerNetwork = v);
         ConfigurationValues.Bind<WebSocketFirstMessageOptions>(section, nameof(options.SendAcknowledgement), v => options.SendAcknowledgement = v);
     }
 }

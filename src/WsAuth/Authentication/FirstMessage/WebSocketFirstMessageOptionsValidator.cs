@@ -32,6 +32,11 @@ internal sealed class WebSocketFirstMessageOptionsValidator : IValidateOptions<W
             errors.Add($"WsAuth:FirstMessage:MaxPendingSocketsPerClient must be at least 1; it is {options.MaxPendingSocketsPerClient}.");
         }
 
+        if (options.MaxPendingSocketsPerNetwork < 1)
+        {
+            errors.Add($"WsAuth:FirstMessage:MaxPendingSocketsPerNetwork must be at least 1; it is {options.MaxPendingSocketsPerNetwork}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -34,7 +34,7 @@ internal sealed partial class QueryTokenWebSocketAuthenticator : IWebSocketAuthe
     public async ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var values = context.HttpContext.Request.Query[_parameter];
+        var values = ExactQuery.Get(context.HttpContext.Request, _parameter);
         if (values.Count == 0)
         {
             return WebSocketAuthenticateResult.NoCredentials;

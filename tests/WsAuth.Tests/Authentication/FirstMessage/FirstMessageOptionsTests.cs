@@ -23,6 +23,7 @@ public class FirstMessageOptionsTests
         Assert.Equal(16 * 1024, options.MaxMessageSize);
         Assert.Equal(1000, options.MaxPendingSockets);
         Assert.Equal(20, options.MaxPendingSocketsPerClient);
+        Assert.Equal(100, options.MaxPendingSocketsPerNetwork);
         Assert.True(options.SendAcknowledgement);
     }
 
@@ -36,6 +37,7 @@ public class FirstMessageOptionsTests
                 ["WsAuth:FirstMessage:MaxMessageSize"] = "4096",
                 ["WsAuth:FirstMessage:MaxPendingSockets"] = "50",
                 ["WsAuth:FirstMessage:MaxPendingSocketsPerClient"] = "5",
+                ["WsAuth:FirstMessage:MaxPendingSocketsPerNetwork"] = "7",
                 ["WsAuth:FirstMessage:SendAcknowledgement"] = "false",
             },
             o => o.MaxPendingSockets = 60);
@@ -43,6 +45,7 @@ public class FirstMessageOptionsTests
         Assert.Equal(4096, options.MaxMessageSize);
         Assert.Equal(60, options.MaxPendingSockets);
         Assert.Equal(5, options.MaxPendingSocketsPerClient);
+        Assert.Equal(7, options.MaxPendingSocketsPerNetwork);
         Assert.False(options.SendAcknowledgement);
     }
 
@@ -54,6 +57,7 @@ public class FirstMessageOptionsTests
     [InlineData("WsAuth:FirstMessage:MaxMessageSize", "2000000")]
     [InlineData("WsAuth:FirstMessage:MaxPendingSockets", "0")]
     [InlineData("WsAuth:FirstMessage:MaxPendingSocketsPerClient", "0")]
+    [InlineData("WsAuth:FirstMessage:MaxPendingSocketsPerNetwork", "0")]
     [InlineData("WsAuth:FirstMessage:SendAcknowledgement", "sometimes")]
     [InlineData("WsAuth:FirstMessage:MaxMessageSize", "lots")]
     public void InvalidValue_FailsNamingTheKey(string key, string value)
