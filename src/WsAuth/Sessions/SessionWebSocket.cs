@@ -255,7 +255,7 @@ internal sealed partial class SessionWebSocket : WebSocket
             if (start.Length > max)
             {
                 start.Span.Clear();
-                await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await CloseAsync(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -267,7 +267,7 @@ internal sealed partial class SessionWebSocket : WebSocket
             if (start.Length >= max)
             {
                 start.Span.Clear();
-                await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await CloseAsync(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -281,7 +281,7 @@ internal sealed partial class SessionWebSocket : WebSocket
                 {
                     if (length == max)
                     {
-                        await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                        await CloseAsync(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                         return null;
                     }
 
@@ -310,7 +310,7 @@ internal sealed partial class SessionWebSocket : WebSocket
 
         if (!parsed || string.IsNullOrEmpty(token))
         {
-            await CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
+            await CloseAsync(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
             return null;
         }
 
@@ -371,13 +371,13 @@ internal sealed partial class SessionWebSocket : WebSocket
         var subject = SessionSubject.Of(principal);
         if (_subject is null || subject is null || !string.Equals(_subject, subject, StringComparison.Ordinal))
         {
-            await EndRefreshAndCloseAsync(CloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
+            await EndRefreshAndCloseAsync(WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
             return;
         }
 
         if (_authorize is not null && !await _authorize(principal))
         {
-            await EndRefreshAndCloseAsync(CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
+            await EndRefreshAndCloseAsync(WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
             return;
         }
 
@@ -679,7 +679,7 @@ internal sealed partial class SessionWebSocket : WebSocket
 
         if (expire)
         {
-            _ = CloseAsync(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Expired);
+            _ = CloseAsync(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Expired);
         }
         else if (warning is not null)
         {
