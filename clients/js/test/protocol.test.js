@@ -8,7 +8,7 @@ import {
   resolveSocketUrl,
   tokenProtocols,
   withTicket,
-} from '../src/wsauth.js';
+} from '../dist/index.js';
 
 const decodeBase64Url = (text) => Buffer.from(text, 'base64url').toString('utf8');
 

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WsAuthSocket, connect, KUBERNETES_PREFIX } from '../src/wsauth.js';
+import { WsAuthSocket, connect, KUBERNETES_PREFIX } from '../dist/index.js';
 import { FakeClock, fakeFetch, fakeWebSocketClass, flush, recordEvents } from '../testkit/fakes.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';

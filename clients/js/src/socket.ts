@@ -1,234 +1,123 @@
-// @wsauth/client: opens an authenticated WebSocket to a server guarded by WsAuth, with any of its browser methods
-// (ticket, subprotocol token, first message, cookie), reconnects with jittered exponential backoff, gets fresh
-// credentials when the server says they expired (close 4401), refreshes them in band before they expire, and hides
-// WsAuth's control messages from the app. No dependencies; runs in browsers and in Node 20+.
-//
+// The socket: connects with fresh credentials, reconnects with backoff, refreshes in band, hides control messages.
 // Nothing here ever writes a credential (token, ticket) to an error message, an event or the console.
+import { DEFAULT_RECONNECT, backoffDelay, normalizeReconnect, positiveNumber, type ReconnectOptions, type ReconnectSettings } from './backoff.js';
+import { CloseCodes, closeAction } from './codes.js';
+import { WsAuthError, asWsAuthError } from './errors.js';
+import { WsAuthCloseEvent, WsAuthErrorEvent, WsAuthExpiryEvent } from './events.js';
+import {
+  DEFAULT_TICKET_PATH,
+  normalizeProtocols,
+  parseControlMessage,
+  parseTokenProtocolFormat,
+  resolveSocketUrl,
+  tokenProtocols,
+  type ControlMessage,
+  type TokenProtocolFormat,
+  type TokenProtocolShape,
+} from './protocol.js';
 
-/** Close codes WsAuth servers send after the upgrade, and the standard ones this client reacts to. */
-export const CloseCodes = Object.freeze({
-  /** 1000: normal closure. */
-  NORMAL: 1000,
-  /** 1001: the server is going away (restart, shutdown). */
-  GOING_AWAY: 1001,
-  /** 1006: the connection failed without a close frame; also what a browser reports for a refused handshake. */
-  ABNORMAL: 1006,
-  /** 1008: policy violation; a WsAuth server sends it for every rejection when configured so. */
-  POLICY_VIOLATION: 1008,
-  /** 4400: the server could not understand a control message the client sent. */
-  MALFORMED: 4400,
-  /** 4401: the credential is invalid or expired (close reason "expired" when it expired). */
-  UNAUTHORIZED: 4401,
-  /** 4403: a refresh named another subject. */
-  FORBIDDEN: 4403,
-  /** 4408: the first-message deadline passed before the credential arrived. */
-  AUTH_TIMEOUT: 4408,
-  /** 4429: too many connections or attempts. */
-  TOO_MANY: 4429,
-});
+/** How a WsAuthSocket authenticates. (`bearer` needs a header, which browsers cannot set on a WebSocket.) */
+export type WsAuthMethod = 'cookie' | 'ticket' | 'subprotocol' | 'first-message';
 
-/** The marker entry of the marker subprotocol form: `[app protocol, "access_token", token]`. */
-export const DEFAULT_MARKER = 'access_token';
+/** Why the token source is called. */
+export type TokenRequestReason =
+  /** The first connection. */
+  | 'connect'
+  /** A reconnect after the connection dropped. */
+  | 'reconnect'
+  /** The server refused or expired the last credential (4401/1008): return a new one, bypass any cache. */
+  | 'unauthorized'
+  /** An in-band refresh before expiry: return a new one. */
+  | 'refresh';
 
-/** The prefix of the Kubernetes subprotocol form: `base64url.bearer.authorization.k8s.io.<unpadded base64url>`. */
-export const KUBERNETES_PREFIX = 'base64url.bearer.authorization.k8s.io.';
+/** A token, or a token with its expiry (a `Date`, milliseconds since the epoch, or an ISO-8601 string). */
+export type TokenResult = string | { token: string; expiresAt?: Date | number | string | null };
 
-/** The ticket endpoint WsAuth maps by default, relative to the socket's origin. */
-export const DEFAULT_TICKET_PATH = '/ws/ticket';
+/**
+ * Returns the current token. Return `null` when the user has no token any more (logged out): the socket then stops.
+ * A thrown error is retried with backoff (a refresh that throws is not retried: the reconnect asks again).
+ */
+export type TokenSource = (request: { reason: TokenRequestReason }) => TokenResult | null | undefined | Promise<TokenResult | null | undefined>;
 
-const METHODS = ['cookie', 'ticket', 'subprotocol', 'first-message'];
-const TOKEN_METHODS = ['subprotocol', 'first-message'];
-const DEFAULT_RECONNECT = Object.freeze({ initialDelay: 1000, maxDelay: 30000, factor: 2, maxAttempts: Infinity, stableAfter: 5000 });
+/** The options of a `WsAuthSocket`. */
+export interface WsAuthSocketOptions {
+  /** How to authenticate. (`bearer` needs a header, which browsers cannot set on a WebSocket.) */
+  method: WsAuthMethod;
+  /** The app's own subprotocols, offered first. */
+  protocols?: string | readonly string[];
+  /**
+   * The token: required for `subprotocol` and `first-message`. With any method, a function enables in-band refresh
+   * (`{"type":"refresh","token"}`) before `expiresAt` and on `wsauth.expiring`.
+   */
+  token?: string | TokenSource;
+  /** The subprotocol form. Default `'marker'`. */
+  tokenProtocol?: TokenProtocolFormat;
+  /** The ticket endpoint, POSTed with credentials 'include'. Default `/ws/ticket` on the socket's origin. */
+  ticketUrl?: string | URL;
+  /** Extra fetch options for the ticket request (headers such as an antiforgery token), or a function returning them. */
+  ticketRequest?: RequestInit | (() => RequestInit | Promise<RequestInit>);
+  /** Gets a ticket your own way instead of POSTing to `ticketUrl`. */
+  getTicket?: () => string | Promise<string>;
+  /** `first-message`: wait for `wsauth.authenticated` before `open`. Default true. */
+  waitForAuthenticated?: boolean;
+  /** `first-message`: how long to wait for `wsauth.authenticated`, in ms. Default 10000. */
+  authTimeout?: number;
+  /** Reconnect settings, or `false` to never reconnect. */
+  reconnect?: boolean | ReconnectOptions;
+  /** Fresh credentials refused (4401/1008 before open) this many times in a row stop the socket. Default 3. */
+  maxAuthFailures?: number;
+  /** Refresh this many ms before expiry (at most halfway through the lifetime). Default 60000. */
+  refreshBefore?: number;
+  /** Passed to the WebSocket. */
+  binaryType?: BinaryType;
+  /** Resolves a relative `url` outside a browser. */
+  baseUrl?: string;
+  /** For tests and non-browser hosts: the WebSocket class. Default `globalThis.WebSocket`. */
+  WebSocket?: new (url: string, protocols?: string[]) => WebSocket;
+  /** For tests: the fetch function. Default `globalThis.fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** For tests: timers and clock. */
+  setTimeout?: (callback: () => void, delay: number) => unknown;
+  /** For tests: cancels a timer of `setTimeout`. */
+  clearTimeout?: (handle: unknown) => void;
+  /** For tests: the clock, in ms since the epoch. */
+  now?: () => number;
+  /** For tests: a number in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+/** The events of a `WsAuthSocket`. */
+export interface WsAuthSocketEventMap {
+  open: Event;
+  message: MessageEvent;
+  close: WsAuthCloseEvent;
+  error: WsAuthErrorEvent;
+  refreshed: WsAuthExpiryEvent;
+  expiring: WsAuthExpiryEvent;
+}
+
+type ReadyState = 0 | 1 | 2 | 3;
+type Handlers = { [K in keyof WsAuthSocketEventMap]: ((this: WsAuthSocket, event: WsAuthSocketEventMap[K]) => unknown) | null };
+type Listener<K extends keyof WsAuthSocketEventMap> = (this: WsAuthSocket, event: WsAuthSocketEventMap[K]) => unknown;
+interface Attempt { url: string; protocols: string[]; token: string | null; expiresAt: number | null }
+interface CloseInfo { code: number; reason: string; wasClean: boolean; error?: WsAuthError | null }
+
+const METHODS = ['cookie', 'ticket', 'subprotocol', 'first-message'] as const;
+const TOKEN_METHODS = ['subprotocol', 'first-message'] as const;
 const MIN_REFRESH_DELAY = 1000;
 const MAX_TIMER_DELAY = 2147483647; // setTimeout fires at once above 2^31-1 ms
-// RFC 7230 tchar: what a Sec-WebSocket-Protocol entry may contain.
-const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
 
-/** An error of this client. `code` is stable and machine-readable; the message never contains a credential. */
-export class WsAuthError extends Error {
-  /**
-   * @param {string} code
-   * @param {string} message
-   * @param {{ status?: number, retryable?: boolean, cause?: unknown }} [details]
-   */
-  constructor(code, message, details = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'WsAuthError';
-    this.code = code;
-    this.status = details.status;
-    this.retryable = details.retryable === true;
-  }
-}
-
-/** The `close` event: one per connection attempt that ended, and one when the client stops. */
-export class WsAuthCloseEvent extends Event {
-  /**
-   * @param {{ code: number, reason?: string, wasClean?: boolean, willReconnect: boolean, retryIn?: number | null, error?: WsAuthError | null }} init
-   */
-  constructor(init) {
-    super('close');
-    this.code = init.code;
-    this.reason = init.reason ?? '';
-    this.wasClean = init.wasClean === true;
-    this.willReconnect = init.willReconnect;
-    this.retryIn = init.retryIn ?? null;
-    this.error = init.error ?? null;
-  }
-}
-
-/** The `error` event. `error` says what failed. */
-export class WsAuthErrorEvent extends Event {
-  /** @param {WsAuthError} error */
-  constructor(error) {
-    super('error');
-    this.error = error;
-    this.message = error.message;
-  }
-}
-
-/** The `refreshed` and `expiring` events, with the server's view of when the authentication expires. */
-export class WsAuthExpiryEvent extends Event {
-  /**
-   * @param {'refreshed' | 'expiring'} type
-   * @param {Date | null} expiresAt
-   */
-  constructor(type, expiresAt) {
-    super(type);
-    this.expiresAt = expiresAt;
-  }
-}
-
-/**
- * Unpadded base64url of the UTF-8 bytes of `text` (RFC 4648 §5 without `=`), as the Kubernetes subprotocol form
- * needs: Chrome refuses `=` in a subprotocol.
- * @param {string} text
- * @returns {string}
- */
-export function base64UrlEncode(text) {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/**
- * The `Sec-WebSocket-Protocol` list that carries `token`: the app's protocols first, then the credential entries.
- * @param {string} token
- * @param {readonly string[]} [protocols] the app's own subprotocols, offered first
- * @param {TokenProtocolFormat} [format] `'marker'` (default), `'kubernetes'`, `{ marker }` or `{ prefix }`
- * @returns {string[]}
- */
-export function tokenProtocols(token, protocols = [], format = 'marker') {
-  const shape = parseTokenProtocolFormat(format);
-  if (typeof token !== 'string' || token.length === 0) {
-    throw new WsAuthError('no_token', 'The token source returned no token.');
-  }
-
-  if (shape.marker !== undefined) {
-    if (!HTTP_TOKEN.test(token)) {
-      // The token itself is never part of the message.
-      throw new WsAuthError(
-        'token_not_protocol_safe',
-        "The token has characters a subprotocol entry cannot carry (only RFC 7230 token characters are allowed). Use tokenProtocol: 'kubernetes', which base64url-encodes it.");
-    }
-
-    return [...protocols, shape.marker, token];
-  }
-
-  return [...protocols, shape.prefix + base64UrlEncode(token)];
-}
-
-/**
- * `url` with the `ticket` query parameter set (percent-encoded, other parameters kept).
- * @param {string | URL} url
- * @param {string} ticket
- * @returns {string}
- */
-export function withTicket(url, ticket) {
-  const result = new URL(url);
-  result.searchParams.set('ticket', ticket);
-  return result.href;
-}
-
-/**
- * Resolves `url` (absolute, or relative to the page) to a `ws:`/`wss:` URL; `http:` becomes `ws:` and `https:`
- * becomes `wss:`.
- * @param {string | URL} url
- * @param {string} [base] defaults to the page's location in a browser
- * @returns {URL}
- */
-export function resolveSocketUrl(url, base = globalThis.location?.href) {
-  let resolved;
-  try {
-    resolved = base === undefined ? new URL(url) : new URL(url, base);
-  } catch (cause) {
-    throw new SyntaxError(`Not a WebSocket URL: ${String(url)}. Give an absolute ws:// or wss:// URL outside a browser.`, { cause });
-  }
-
-  if (resolved.protocol === 'http:') {
-    resolved.protocol = 'ws:';
-  } else if (resolved.protocol === 'https:') {
-    resolved.protocol = 'wss:';
-  }
-
-  if (resolved.protocol !== 'ws:' && resolved.protocol !== 'wss:') {
-    throw new SyntaxError(`A WebSocket URL must use ws:, wss:, http: or https:, not ${resolved.protocol}`);
-  }
-
-  resolved.hash = '';
-  return resolved;
-}
-
-/**
- * The delay before reconnect attempt `attempt` (0 for the first): exponential, capped, with "equal jitter", so it
- * lies in [ceiling / 2, ceiling] where ceiling = min(maxDelay, initialDelay * factor^attempt). Never zero, never
- * above maxDelay, and clients that lost the same server spread out.
- * @param {number} attempt
- * @param {{ initialDelay: number, maxDelay: number, factor: number }} options
- * @param {() => number} [random] returns a number in [0, 1)
- * @returns {number} milliseconds
- */
-export function backoffDelay(attempt, options, random = Math.random) {
-  const ceiling = Math.min(options.maxDelay, options.initialDelay * options.factor ** Math.max(0, attempt));
-  const r = Math.min(Math.max(random(), 0), 1);
-  return Math.round(ceiling / 2 + (r * ceiling) / 2);
-}
-
-/**
- * The WsAuth control message in `data`, or `null` for an application message. Control messages are JSON text
- * frames whose `type` starts with `wsauth.`.
- * @param {unknown} data
- * @returns {{ type: string, expiresAt?: string | null } | null}
- */
-export function parseControlMessage(data) {
-  if (typeof data !== 'string' || data.length > 4096 || !data.includes('"wsauth.')) {
-    return null;
-  }
-
-  const start = data.trimStart();
-  if (!start.startsWith('{')) {
-    return null;
-  }
-
-  let message;
-  try {
-    message = JSON.parse(start);
-  } catch {
-    return null;
-  }
-
-  return message !== null && typeof message === 'object' && !Array.isArray(message)
-    && typeof message.type === 'string' && message.type.startsWith('wsauth.')
-    ? message
-    : null;
+/** Typed `addEventListener`/`removeEventListener` for the events of `WsAuthSocketEventMap` (types only). */
+export interface WsAuthSocket {
+  addEventListener<K extends keyof WsAuthSocketEventMap>(type: K, listener: Listener<K>, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof WsAuthSocketEventMap>(type: K, listener: Listener<K>, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 
 /**
@@ -237,35 +126,39 @@ export function parseControlMessage(data) {
  * `refreshed` and `expiring`. Starts connecting at once, like `WebSocket`.
  */
 export class WsAuthSocket extends EventTarget {
-  static CONNECTING = CONNECTING;
-  static OPEN = OPEN;
-  static CLOSING = CLOSING;
-  static CLOSED = CLOSED;
+  /** Connecting, or waiting to reconnect. */
+  static readonly CONNECTING = CONNECTING;
+  /** Open and authenticated. */
+  static readonly OPEN = OPEN;
+  /** Closing after `close()`. */
+  static readonly CLOSING = CLOSING;
+  /** Stopped for good. */
+  static readonly CLOSED = CLOSED;
 
-  #url;
-  #method;
-  #protocols;
-  #tokenSource;
-  #staticToken;
-  #tokenFormat;
-  #ticketUrl;
-  #ticketRequest;
-  #getTicket;
-  #waitForAuthenticated;
-  #authTimeout;
-  #reconnect;
-  #maxAuthFailures;
-  #refreshBefore;
-  #binaryType;
-  #WebSocket;
-  #fetch;
-  #setTimeout;
-  #clearTimeout;
-  #now;
-  #random;
+  #url: URL;
+  #method: WsAuthMethod;
+  #protocols: string[];
+  #tokenSource: TokenSource | undefined;
+  #staticToken: string | undefined;
+  #tokenFormat: TokenProtocolShape;
+  #ticketUrl: string | URL;
+  #ticketRequest: WsAuthSocketOptions['ticketRequest'];
+  #getTicket: (() => string | Promise<string>) | undefined;
+  #waitForAuthenticated: boolean;
+  #authTimeout: number;
+  #reconnect: ReconnectSettings | null;
+  #maxAuthFailures: number;
+  #refreshBefore: number;
+  #binaryType: BinaryType | undefined;
+  #WebSocket: new (url: string, protocols?: string[]) => WebSocket;
+  #fetch: (input: string, init: RequestInit) => Promise<Response>;
+  #setTimeout: (callback: () => void, delay: number) => unknown;
+  #clearTimeout: (handle: unknown) => void;
+  #now: () => number;
+  #random: () => number;
 
-  #readyState = CONNECTING;
-  #socket = null;
+  #readyState: ReadyState = CONNECTING;
+  #socket: WebSocket | null = null;
   #generation = 0;
   #attempt = 0;
   #authFailures = 0;
@@ -273,33 +166,33 @@ export class WsAuthSocket extends EventTarget {
   #opened = false;
   #openedAt = 0;
   #protocol = '';
-  #expiresAt = null;
-  #credentialExpiresAt = null;
+  #expiresAt: number | null = null;
+  #credentialExpiresAt: number | null = null;
   #refreshing = false;
   // Per connection: a refresh was sent and not yet confirmed; the end known when it was sent; the end the last
   // wsauth.refreshed confirmed; and whether refreshing stopped moving the end (MaxSessionLength reached).
   #refreshPending = false;
-  #refreshBaseline = null;
-  #refreshedTo = null;
+  #refreshBaseline: number | null = null;
+  #refreshedTo: number | null = null;
   #refreshExhausted = false;
-  #stopError = null;
+  #stopError: WsAuthError | null = null;
   #credentialsRefused = false;
-  #reconnectTimer = null;
-  #refreshTimer = null;
-  #authTimer = null;
-  #handlers = { open: null, message: null, close: null, error: null, refreshed: null, expiring: null };
+  #reconnectTimer: unknown = null;
+  #refreshTimer: unknown = null;
+  #authTimer: unknown = null;
+  #handlers: Handlers = { open: null, message: null, close: null, error: null, refreshed: null, expiring: null };
 
   /**
-   * @param {string | URL} url the guarded WebSocket endpoint; relative URLs resolve against the page
-   * @param {WsAuthSocketOptions} options
+   * @param url the guarded WebSocket endpoint; relative URLs resolve against the page
+   * @param options how to authenticate, reconnect and refresh
    */
-  constructor(url, options) {
+  constructor(url: string | URL, options: WsAuthSocketOptions) {
     super();
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`WsAuthSocket needs options with a method: ${METHODS.join(', ')}.`);
     }
 
-    if (!METHODS.includes(options.method)) {
+    if (!(METHODS as readonly unknown[]).includes(options.method)) {
       throw new TypeError(`Unknown method ${JSON.stringify(options.method)}: use one of ${METHODS.join(', ')}. (bearer headers are not available to browsers.)`);
     }
 
@@ -315,7 +208,7 @@ export class WsAuthSocket extends EventTarget {
       throw new TypeError('token must be a non-empty string or a function returning a token or { token, expiresAt }.');
     }
 
-    if (TOKEN_METHODS.includes(this.#method) && this.#tokenSource === undefined && this.#staticToken === undefined) {
+    if ((TOKEN_METHODS as readonly string[]).includes(this.#method) && this.#tokenSource === undefined && this.#staticToken === undefined) {
       throw new TypeError(`The ${this.#method} method needs a token: a string, or a function returning a token or { token, expiresAt }.`);
     }
 
@@ -328,7 +221,7 @@ export class WsAuthSocket extends EventTarget {
 
     if (this.#method === 'subprotocol') {
       for (const protocol of this.#protocols) {
-        if (protocol === this.#tokenFormat.marker || (this.#tokenFormat.prefix !== undefined && protocol.startsWith(this.#tokenFormat.prefix))) {
+        if (protocol === this.#tokenFormat.marker || (this.#tokenFormat.prefix !== undefined && protocol.startsWith(this.#tokenFormat.prefix!))) {
           throw new TypeError(`The app protocol ${JSON.stringify(protocol)} collides with the token entry of the subprotocol method.`);
         }
       }
@@ -357,12 +250,12 @@ export class WsAuthSocket extends EventTarget {
 
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#setTimeout = options.setTimeout ?? ((callback, delay) => globalThis.setTimeout(callback, delay));
-    this.#clearTimeout = options.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle));
+    this.#clearTimeout = options.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#now = options.now ?? (() => Date.now());
     this.#random = options.random ?? Math.random;
 
-    for (const type of Object.keys(this.#handlers)) {
-      this.addEventListener(type, (event) => this.#handlers[type]?.call(this, event));
+    for (const type of Object.keys(this.#handlers) as (keyof Handlers)[]) {
+      this.addEventListener(type, (event) => (this.#handlers[type] as ((this: WsAuthSocket, event: Event) => unknown) | null)?.call(this, event));
     }
 
     // Like WebSocket: listeners added right after construction see every event.
@@ -370,67 +263,72 @@ export class WsAuthSocket extends EventTarget {
   }
 
   /** The endpoint, without any credential (a ticket is never part of it). */
-  get url() {
+  get url(): string {
     return this.#url.href;
   }
 
   /** The authentication method: `cookie`, `ticket`, `subprotocol` or `first-message`. */
-  get method() {
+  get method(): WsAuthMethod {
     return this.#method;
   }
 
   /** CONNECTING (also while waiting to reconnect), OPEN (authenticated), CLOSING or CLOSED (stopped for good). */
-  get readyState() {
+  get readyState(): ReadyState {
     return this.#readyState;
   }
 
   /** The subprotocol the server selected on the current connection; never a token. */
-  get protocol() {
+  get protocol(): string {
     return this.#protocol;
   }
 
   /** When the server's authentication of this socket expires, as far as the client knows, or `null`. */
-  get expiresAt() {
+  get expiresAt(): Date | null {
     return this.#expiresAt === null ? null : new Date(this.#expiresAt);
   }
 
   /** Bytes queued on the current connection. */
-  get bufferedAmount() {
+  get bufferedAmount(): number {
     return this.#socket?.bufferedAmount ?? 0;
   }
 
-  get onopen() { return this.#handlers.open; }
-  set onopen(handler) { this.#handlers.open = handler; }
-  get onmessage() { return this.#handlers.message; }
-  set onmessage(handler) { this.#handlers.message = handler; }
-  get onclose() { return this.#handlers.close; }
-  set onclose(handler) { this.#handlers.close = handler; }
-  get onerror() { return this.#handlers.error; }
-  set onerror(handler) { this.#handlers.error = handler; }
-  get onrefreshed() { return this.#handlers.refreshed; }
-  set onrefreshed(handler) { this.#handlers.refreshed = handler; }
-  get onexpiring() { return this.#handlers.expiring; }
-  set onexpiring(handler) { this.#handlers.expiring = handler; }
+  /** Called on `open`, like `addEventListener('open')`. */
+  get onopen(): Handlers['open'] { return this.#handlers.open; }
+  set onopen(handler: Handlers['open']) { this.#handlers.open = handler; }
+  /** Called on `message` (application messages only). */
+  get onmessage(): Handlers['message'] { return this.#handlers.message; }
+  set onmessage(handler: Handlers['message']) { this.#handlers.message = handler; }
+  /** Called on `close`. */
+  get onclose(): Handlers['close'] { return this.#handlers.close; }
+  set onclose(handler: Handlers['close']) { this.#handlers.close = handler; }
+  /** Called on `error`. */
+  get onerror(): Handlers['error'] { return this.#handlers.error; }
+  set onerror(handler: Handlers['error']) { this.#handlers.error = handler; }
+  /** Called on `refreshed`. */
+  get onrefreshed(): Handlers['refreshed'] { return this.#handlers.refreshed; }
+  set onrefreshed(handler: Handlers['refreshed']) { this.#handlers.refreshed = handler; }
+  /** Called on `expiring`. */
+  get onexpiring(): Handlers['expiring'] { return this.#handlers.expiring; }
+  set onexpiring(handler: Handlers['expiring']) { this.#handlers.expiring = handler; }
 
   /**
    * Sends an application message on the open, authenticated connection.
-   * @param {string | ArrayBufferLike | Blob | ArrayBufferView} data
    * @throws {DOMException} InvalidStateError when the socket is not open (connecting, reconnecting or closed)
    */
-  send(data) {
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
     if (this.#readyState !== OPEN || this.#socket === null) {
       throw new DOMException('The WsAuth socket is not open; wait for the open event.', 'InvalidStateError');
     }
 
-    this.#socket.send(data);
+    this.#socket.send(data as string);
   }
 
   /**
    * Closes the connection and stops reconnecting for good.
-   * @param {number} [code] 1000 or 3000-4999
-   * @param {string} [reason]
+   * @param code 1000 or 3000-4999
+   * @param reason a short reason
    */
-  close(code = CloseCodes.NORMAL, reason = '') {
+  close(code: number = CloseCodes.NORMAL, reason = ''): void {
     if (this.#stopped) {
       return;
     }
@@ -452,14 +350,14 @@ export class WsAuthSocket extends EventTarget {
 
   // ---- connecting ----------------------------------------------------------------------------------------------
 
-  async #connect(reason) {
+  async #connect(reason: TokenRequestReason): Promise<void> {
     if (this.#stopped) {
       return;
     }
 
     const generation = ++this.#generation;
     this.#readyState = CONNECTING;
-    let attempt;
+    let attempt: Attempt;
     try {
       attempt = await this.#prepare(reason);
     } catch (error) {
@@ -474,12 +372,12 @@ export class WsAuthSocket extends EventTarget {
       return;
     }
 
-    let socket;
+    let socket: WebSocket;
     try {
       socket = new this.#WebSocket(attempt.url, attempt.protocols);
     } catch (error) {
       // A SyntaxError here is a configuration problem; trying again would fail the same way.
-      this.#failAttempt(new WsAuthError('invalid_socket_arguments', `The WebSocket could not be created: ${error?.name ?? 'Error'}. Check the URL and protocols.`, { cause: error }));
+      this.#failAttempt(new WsAuthError('invalid_socket_arguments', `The WebSocket could not be created: ${(error as Error | undefined)?.name ?? 'Error'}. Check the URL and protocols.`, { cause: error }));
       return;
     }
 
@@ -501,28 +399,28 @@ export class WsAuthSocket extends EventTarget {
   }
 
   /** Gets fresh credentials for one attempt and builds the URL and protocol list. */
-  async #prepare(reason) {
+  async #prepare(reason: TokenRequestReason): Promise<Attempt> {
     const url = new URL(this.#url.href);
     let protocols = [...this.#protocols];
-    let token = null;
-    let expiresAt = null;
+    let token: string | null = null;
+    let expiresAt: number | null = null;
 
     if (this.#method === 'ticket') {
       url.searchParams.set('ticket', await this.#fetchTicket());
     }
 
-    if (TOKEN_METHODS.includes(this.#method)) {
+    if ((TOKEN_METHODS as readonly string[]).includes(this.#method)) {
       ({ token, expiresAt } = await this.#getToken(reason));
       if (this.#method === 'subprotocol') {
-        protocols = tokenProtocols(token, this.#protocols, this.#tokenFormat.format);
+        protocols = tokenProtocols(token!, this.#protocols, this.#tokenFormat.format);
       }
     }
 
     return { url: url.href, protocols, token, expiresAt };
   }
 
-  async #fetchTicket() {
-    let ticket;
+  async #fetchTicket(): Promise<string> {
+    let ticket: unknown;
     if (this.#getTicket !== undefined) {
       try {
         ticket = await this.#getTicket();
@@ -531,10 +429,10 @@ export class WsAuthSocket extends EventTarget {
       }
     } else {
       const custom = typeof this.#ticketRequest === 'function' ? await this.#ticketRequest() : (this.#ticketRequest ?? {});
-      const init = { method: 'POST', credentials: 'include', cache: 'no-store', ...custom };
-      let response;
+      const init: RequestInit = { method: 'POST', credentials: 'include', cache: 'no-store', ...custom };
+      let response: Response;
       try {
-        response = await this.#fetch(this.#ticketUrl, init);
+        response = await this.#fetch(this.#ticketUrl as string, init); // a URL object is passed on as given
       } catch (cause) {
         throw new WsAuthError('ticket_unavailable', 'The ticket endpoint could not be reached.', { retryable: true, cause });
       }
@@ -546,9 +444,9 @@ export class WsAuthSocket extends EventTarget {
         throw new WsAuthError('ticket_refused', `The ticket endpoint answered ${status}.`, { status, retryable });
       }
 
-      let body;
+      let body: { ticket?: unknown } | null;
       try {
-        body = await response.json();
+        body = await response.json() as { ticket?: unknown } | null;
       } catch (cause) {
         throw new WsAuthError('ticket_invalid_response', 'The ticket endpoint did not answer JSON.', { status: response.status, cause });
       }
@@ -563,13 +461,12 @@ export class WsAuthSocket extends EventTarget {
     return ticket;
   }
 
-  /** @returns {Promise<{ token: string, expiresAt: number | null }>} */
-  async #getToken(reason) {
+  async #getToken(reason: TokenRequestReason): Promise<{ token: string; expiresAt: number | null }> {
     if (this.#tokenSource === undefined) {
-      return { token: this.#staticToken, expiresAt: null };
+      return { token: this.#staticToken!, expiresAt: null };
     }
 
-    let result;
+    let result: TokenResult | null | undefined;
     try {
       result = await this.#tokenSource({ reason });
     } catch (cause) {
@@ -582,12 +479,12 @@ export class WsAuthSocket extends EventTarget {
       throw new WsAuthError('no_token', 'The token source returned no token.');
     }
 
-    return { token, expiresAt: typeof result === 'string' ? null : toEpochMs(result.expiresAt) };
+    return { token, expiresAt: typeof result === 'string' ? null : toEpochMs(result!.expiresAt) };
   }
 
   // ---- one connection ------------------------------------------------------------------------------------------
 
-  #onSocketOpen(socket, attempt) {
+  #onSocketOpen(socket: WebSocket, attempt: Attempt): void {
     if (socket !== this.#socket) {
       return;
     }
@@ -613,7 +510,7 @@ export class WsAuthSocket extends EventTarget {
     }, this.#authTimeout);
   }
 
-  #markOpen(socket, serverExpiresAt) {
+  #markOpen(socket: WebSocket, serverExpiresAt: number | null | undefined): void {
     this.#opened = true;
     this.#credentialsRefused = false;
     this.#openedAt = this.#now();
@@ -624,7 +521,7 @@ export class WsAuthSocket extends EventTarget {
     this.dispatchEvent(new Event('open'));
   }
 
-  #onSocketMessage(socket, event) {
+  #onSocketMessage(socket: WebSocket, event: MessageEvent): void {
     if (socket !== this.#socket) {
       return;
     }
@@ -650,7 +547,7 @@ export class WsAuthSocket extends EventTarget {
     this.#dispatchMessage(event.data);
   }
 
-  #onControlMessage(socket, control) {
+  #onControlMessage(socket: WebSocket, control: ControlMessage): void {
     const serverExpiresAt = Object.hasOwn(control, 'expiresAt') ? toEpochMs(control.expiresAt) : undefined;
     switch (control.type) {
       case 'wsauth.authenticated':
@@ -708,7 +605,7 @@ export class WsAuthSocket extends EventTarget {
     }
   }
 
-  #onSocketError(socket) {
+  #onSocketError(socket: WebSocket): void {
     if (socket !== this.#socket) {
       return;
     }
@@ -717,7 +614,7 @@ export class WsAuthSocket extends EventTarget {
     this.#emitError(new WsAuthError('socket_error', 'The WebSocket connection failed or was refused.', { retryable: true }));
   }
 
-  #onSocketClose(socket, event) {
+  #onSocketClose(socket: WebSocket, event: CloseEvent): void {
     if (socket !== this.#socket) {
       return;
     }
@@ -742,13 +639,11 @@ export class WsAuthSocket extends EventTarget {
       return;
     }
 
-    switch (event.code) {
-      case CloseCodes.FORBIDDEN: // a refresh named another subject: the app must decide (log out, reload)
-      case CloseCodes.MALFORMED: // the server did not understand us; the same message would fail again
+    switch (closeAction(event.code)) {
+      case 'stop':
         this.#stop(close);
         return;
-      case CloseCodes.UNAUTHORIZED:
-      case CloseCodes.POLICY_VIOLATION:
+      case 'fresh':
         if (!wasOpen && ++this.#authFailures >= this.#maxAuthFailures) {
           this.#stop(close, new WsAuthError('unauthorized', `The server refused ${this.#authFailures} fresh credentials in a row.`));
           return;
@@ -756,7 +651,7 @@ export class WsAuthSocket extends EventTarget {
 
         this.#retry(close, 'unauthorized', false);
         return;
-      case CloseCodes.TOO_MANY:
+      case 'slow':
         this.#retry(close, 'reconnect', true);
         return;
       default:
@@ -766,7 +661,7 @@ export class WsAuthSocket extends EventTarget {
 
   // ---- reconnecting --------------------------------------------------------------------------------------------
 
-  #failAttempt(error) {
+  #failAttempt(error: WsAuthError): void {
     this.#emitError(error);
     const close = { code: CloseCodes.ABNORMAL, reason: '', wasClean: false, error };
     if (error.retryable) {
@@ -776,7 +671,7 @@ export class WsAuthSocket extends EventTarget {
     }
   }
 
-  #retry(close, reason, slow) {
+  #retry(close: CloseInfo, reason: TokenRequestReason, slow: boolean): void {
     // Once the server refused a credential, every attempt asks for a fresh one until a connection opens.
     this.#credentialsRefused ||= reason === 'unauthorized';
     const nextReason = this.#credentialsRefused ? 'unauthorized' : reason;
@@ -801,7 +696,7 @@ export class WsAuthSocket extends EventTarget {
     }, delay);
   }
 
-  #stop(close, error) {
+  #stop(close: CloseInfo, error?: WsAuthError): void {
     this.#stopped = true;
     this.#clearTimers();
     this.#readyState = CLOSED;
@@ -812,19 +707,19 @@ export class WsAuthSocket extends EventTarget {
     this.dispatchEvent(new WsAuthCloseEvent({ ...close, error: close.error ?? error, willReconnect: false }));
   }
 
-  #reconnectSettings() {
+  #reconnectSettings(): ReconnectSettings {
     return this.#reconnect ?? DEFAULT_RECONNECT;
   }
 
   // ---- refreshing ----------------------------------------------------------------------------------------------
 
   /** serverExpiresAt: undefined when the server said nothing, null when it said "does not expire". */
-  #setExpiry(serverExpiresAt) {
+  #setExpiry(serverExpiresAt: number | null | undefined): void {
     this.#expiresAt = serverExpiresAt === undefined ? this.#credentialExpiresAt : serverExpiresAt;
     this.#scheduleRefresh();
   }
 
-  #scheduleRefresh() {
+  #scheduleRefresh(): void {
     if (this.#refreshTimer !== null) {
       this.#clearTimeout(this.#refreshTimer);
       this.#refreshTimer = null;
@@ -844,14 +739,14 @@ export class WsAuthSocket extends EventTarget {
     }, delay);
   }
 
-  async #refresh() {
+  async #refresh(): Promise<void> {
     if (this.#tokenSource === undefined || this.#refreshing || !this.#opened || this.#refreshExhausted) {
       return;
     }
 
     const socket = this.#socket;
     this.#refreshing = true;
-    let credential;
+    let credential: { token: string; expiresAt: number | null };
     try {
       credential = await this.#getToken('refresh');
     } catch (error) {
@@ -866,7 +761,7 @@ export class WsAuthSocket extends EventTarget {
       return;
     }
 
-    socket.send(JSON.stringify({ type: 'refresh', token: credential.token }));
+    socket!.send(JSON.stringify({ type: 'refresh', token: credential.token }));
     this.#refreshPending = true;
     this.#refreshBaseline = this.#expiresAt;
     // Until the server confirms (wsauth.refreshed), plan the next refresh from the new token's own expiry.
@@ -879,16 +774,16 @@ export class WsAuthSocket extends EventTarget {
 
   // ---- helpers -------------------------------------------------------------------------------------------------
 
-  #dispatchMessage(data) {
+  #dispatchMessage(data: unknown): void {
     const event = typeof MessageEvent === 'function' ? new MessageEvent('message', { data }) : Object.assign(new Event('message'), { data });
     this.dispatchEvent(event);
   }
 
-  #emitError(error) {
+  #emitError(error: WsAuthError): void {
     this.dispatchEvent(new WsAuthErrorEvent(error));
   }
 
-  #clearTimers() {
+  #clearTimers(): void {
     for (const handle of [this.#reconnectTimer, this.#refreshTimer, this.#authTimer]) {
       if (handle !== null) {
         this.#clearTimeout(handle);
@@ -901,20 +796,15 @@ export class WsAuthSocket extends EventTarget {
   }
 }
 
-/**
- * Opens a `WsAuthSocket` and resolves when it is open (authenticated), or rejects when it stops before that.
- * @param {string | URL} url
- * @param {WsAuthSocketOptions} options
- * @returns {Promise<WsAuthSocket>}
- */
-export function connect(url, options) {
+/** Opens a `WsAuthSocket` and resolves when it is open (authenticated), or rejects when it stops before that. */
+export function connect(url: string | URL, options: WsAuthSocketOptions): Promise<WsAuthSocket> {
   const socket = new WsAuthSocket(url, options);
   return new Promise((resolve, reject) => {
     const onOpen = () => {
       socket.removeEventListener('close', onClose);
       resolve(socket);
     };
-    const onClose = (event) => {
+    const onClose = (event: WsAuthCloseEvent) => {
       if (!event.willReconnect) {
         socket.removeEventListener('open', onOpen);
         reject(event.error ?? new WsAuthError('closed', `The connection closed with ${event.code} before it opened.`));
@@ -925,81 +815,7 @@ export function connect(url, options) {
   });
 }
 
-function parseTokenProtocolFormat(format) {
-  if (format === 'marker') {
-    return { format, marker: DEFAULT_MARKER };
-  }
-
-  if (format === 'kubernetes') {
-    return { format, prefix: KUBERNETES_PREFIX };
-  }
-
-  if (format !== null && typeof format === 'object') {
-    if (typeof format.marker === 'string' && HTTP_TOKEN.test(format.marker) && format.prefix === undefined) {
-      return { format, marker: format.marker };
-    }
-
-    if (typeof format.prefix === 'string' && HTTP_TOKEN.test(format.prefix) && format.marker === undefined) {
-      return { format, prefix: format.prefix };
-    }
-  }
-
-  throw new TypeError("tokenProtocol must be 'marker', 'kubernetes', { marker: '<protocol>' } or { prefix: '<protocol prefix>' } (RFC 7230 token characters).");
-}
-
-function normalizeProtocols(protocols) {
-  if (protocols === undefined || protocols === null) {
-    return [];
-  }
-
-  const list = typeof protocols === 'string' ? [protocols] : [...protocols];
-  for (const protocol of list) {
-    if (typeof protocol !== 'string' || !HTTP_TOKEN.test(protocol)) {
-      throw new TypeError(`Invalid subprotocol ${JSON.stringify(protocol)}: RFC 7230 token characters only.`);
-    }
-  }
-
-  if (new Set(list).size !== list.length) {
-    throw new TypeError('The subprotocols must be unique.');
-  }
-
-  return list;
-}
-
-function normalizeReconnect(reconnect) {
-  const settings = { ...DEFAULT_RECONNECT, ...(reconnect === true || reconnect === undefined ? {} : reconnect) };
-  for (const name of ['initialDelay', 'maxDelay', 'stableAfter']) {
-    positiveNumber(settings[name], 0, `reconnect.${name}`);
-  }
-
-  if (!(settings.factor >= 1)) {
-    throw new TypeError('reconnect.factor must be at least 1.');
-  }
-
-  if (!(settings.maxAttempts >= 0)) {
-    throw new TypeError('reconnect.maxAttempts must be 0 or more (Infinity to never give up).');
-  }
-
-  if (settings.maxDelay < settings.initialDelay) {
-    throw new TypeError('reconnect.maxDelay must be at least reconnect.initialDelay.');
-  }
-
-  return Object.freeze(settings);
-}
-
-function positiveNumber(value, fallback, name) {
-  if (value === undefined) {
-    return fallback;
-  }
-
-  if (typeof value !== 'number' || !(value >= 0)) {
-    throw new TypeError(`${name} must be a number of 0 or more.`);
-  }
-
-  return value;
-}
-
-function toEpochMs(value) {
+function toEpochMs(value: Date | number | string | null | undefined): number | null {
   if (value === undefined || value === null) {
     return null;
   }
@@ -1007,12 +823,3 @@ function toEpochMs(value) {
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
 }
-
-function asWsAuthError(error) {
-  return error instanceof WsAuthError
-    ? error
-    : new WsAuthError('connect_failed', `Connecting failed: ${error?.name ?? 'Error'}.`, { cause: error });
-}
-
-/** @typedef {'marker' | 'kubernetes' | { marker: string } | { prefix: string }} TokenProtocolFormat */
-/** @typedef {import('./wsauth.d.ts').WsAuthSocketOptions} WsAuthSocketOptions */
