@@ -86,7 +86,7 @@ var app = builder.Build();
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseSampleClientScripts(); // clients/js/src at /js/: the page uses the real browser client
+app.UseSampleClientScripts(); // clients/js/dist at /js/: the page uses the real browser client
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSocketAuth();
