@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every WsAuth test on a fresh Debian machine like CI's:
-#   - installs what is missing (Debian packages: postgresql, chromium; npm packages of clients/js),
+#   - installs what is missing (Debian packages: postgresql, chromium, nodejs; npm packages of clients/js),
 #   - starts a throwaway PostgreSQL cluster on 127.0.0.1 (unless WSAUTH_POSTGRES is already set),
-#   - runs `dotnet test WsAuth.sln` and, when clients/js exists, its `npm test`.
+#   - runs `npm test` of clients/js (which compiles the TypeScript client), then `dotnet test WsAuth.sln`.
 # Plain `dotnet test` still works for the tests that need nothing; the PostgreSQL tests then fail with a message
 # saying how to start a server, unless WSAUTH_SKIP_POSTGRES=1.
 set -euo pipefail
@@ -19,6 +19,7 @@ as_root() {
 missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)   # clients/js: tsc and its tests (Node.js 20+)
 if [ ${#missing[@]} -gt 0 ] && [ "${WSAUTH_NO_INSTALL:-}" != 1 ]; then
   log "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -59,7 +60,9 @@ fi
 npm_summary=""
 if [ -f clients/js/package.json ]; then
   log "clients/js: npm test"
-  (cd clients/js && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee /tmp/wsauth-npm-test.log
+  # `npm test` compiles the TypeScript client to clients/js/dist first (pretest), which the sample and the browser
+  # tests below serve; node_modules must hold the pinned typescript compiler.
+  (cd clients/js && { [ -f node_modules/typescript/package.json ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee /tmp/wsauth-npm-test.log
   npm_pass=$(grep -E '^# pass' /tmp/wsauth-npm-test.log | awk '{s+=$3} END {print s+0}')
   npm_fail=$(grep -E '^# fail' /tmp/wsauth-npm-test.log | awk '{s+=$3} END {print s+0}')
   npm_summary="$npm_pass passed, $npm_fail failed"
