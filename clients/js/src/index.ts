@@ -6,6 +6,7 @@
 // Nothing here ever writes a credential (token, ticket) to an error message, an event or the console.
 export { CloseCodes } from './codes.js';
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
+export type { TokenRequestReason, TokenResult, TokenSource } from './credentials.js';
 export { WsAuthError, type WsAuthErrorDetails } from './errors.js';
 export { WsAuthCloseEvent, WsAuthErrorEvent, WsAuthExpiryEvent, type WsAuthCloseEventInit } from './events.js';
 export {
@@ -23,9 +24,6 @@ export {
 export {
   WsAuthSocket,
   connect,
-  type TokenRequestReason,
-  type TokenResult,
-  type TokenSource,
   type WsAuthMethod,
   type WsAuthSocketEventMap,
   type WsAuthSocketOptions,

@@ -2,6 +2,7 @@
 // Nothing here ever writes a credential (token, ticket) to an error message, an event or the console.
 import { DEFAULT_RECONNECT, backoffDelay, normalizeReconnect, positiveNumber, type ReconnectOptions, type ReconnectSettings } from './backoff.js';
 import { CloseCodes, closeAction } from './codes.js';
+import { fetchTicket, toEpochMs, tokenFrom, type Credential, type TicketSource, type TokenRequestReason, type TokenSource } from './credentials.js';
 import { WsAuthError, asWsAuthError } from './errors.js';
 import { WsAuthCloseEvent, WsAuthErrorEvent, WsAuthExpiryEvent } from './events.js';
 import {
@@ -18,26 +19,6 @@ import {
 
 /** How a WsAuthSocket authenticates. (`bearer` needs a header, which browsers cannot set on a WebSocket.) */
 export type WsAuthMethod = 'cookie' | 'ticket' | 'subprotocol' | 'first-message';
-
-/** Why the token source is called. */
-export type TokenRequestReason =
-  /** The first connection. */
-  | 'connect'
-  /** A reconnect after the connection dropped. */
-  | 'reconnect'
-  /** The server refused or expired the last credential (4401/1008): return a new one, bypass any cache. */
-  | 'unauthorized'
-  /** An in-band refresh before expiry: return a new one. */
-  | 'refresh';
-
-/** A token, or a token with its expiry (a `Date`, milliseconds since the epoch, or an ISO-8601 string). */
-export type TokenResult = string | { token: string; expiresAt?: Date | number | string | null };
-
-/**
- * Returns the current token. Return `null` when the user has no token any more (logged out): the socket then stops.
- * A thrown error is retried with backoff (a refresh that throws is not retried: the reconnect asks again).
- */
-export type TokenSource = (request: { reason: TokenRequestReason }) => TokenResult | null | undefined | Promise<TokenResult | null | undefined>;
 
 /** The options of a `WsAuthSocket`. */
 export interface WsAuthSocketOptions {
@@ -142,7 +123,7 @@ export class WsAuthSocket extends EventTarget {
   #staticToken: string | undefined;
   #tokenFormat: TokenProtocolShape;
   #ticketUrl: string | URL;
-  #ticketRequest: WsAuthSocketOptions['ticketRequest'];
+  #ticketRequest: TicketSource['ticketRequest'];
   #getTicket: (() => string | Promise<string>) | undefined;
   #waitForAuthenticated: boolean;
   #authTimeout: number;
@@ -419,67 +400,14 @@ export class WsAuthSocket extends EventTarget {
     return { url: url.href, protocols, token, expiresAt };
   }
 
-  async #fetchTicket(): Promise<string> {
-    let ticket: unknown;
-    if (this.#getTicket !== undefined) {
-      try {
-        ticket = await this.#getTicket();
-      } catch (cause) {
-        throw new WsAuthError('ticket_unavailable', 'getTicket failed.', { retryable: true, cause });
-      }
-    } else {
-      const custom = typeof this.#ticketRequest === 'function' ? await this.#ticketRequest() : (this.#ticketRequest ?? {});
-      const init: RequestInit = { method: 'POST', credentials: 'include', cache: 'no-store', ...custom };
-      let response: Response;
-      try {
-        response = await this.#fetch(this.#ticketUrl as string, init); // a URL object is passed on as given
-      } catch (cause) {
-        throw new WsAuthError('ticket_unavailable', 'The ticket endpoint could not be reached.', { retryable: true, cause });
-      }
-
-      if (!response.ok) {
-        const status = response.status;
-        // 401/403: not logged in or not allowed; 404/405/501: no ticket endpoint. Retrying cannot help those.
-        const retryable = status === 408 || status === 429 || status >= 500 && status !== 501;
-        throw new WsAuthError('ticket_refused', `The ticket endpoint answered ${status}.`, { status, retryable });
-      }
-
-      let body: { ticket?: unknown } | null;
-      try {
-        body = await response.json() as { ticket?: unknown } | null;
-      } catch (cause) {
-        throw new WsAuthError('ticket_invalid_response', 'The ticket endpoint did not answer JSON.', { status: response.status, cause });
-      }
-
-      ticket = body?.ticket;
-    }
-
-    if (typeof ticket !== 'string' || ticket.length === 0) {
-      throw new WsAuthError('ticket_invalid_response', 'No ticket: expected {"ticket":"...","expiresIn":N}.');
-    }
-
-    return ticket;
+  #fetchTicket(): Promise<string> {
+    return fetchTicket({ getTicket: this.#getTicket, ticketUrl: this.#ticketUrl, ticketRequest: this.#ticketRequest, fetch: this.#fetch });
   }
 
-  async #getToken(reason: TokenRequestReason): Promise<{ token: string; expiresAt: number | null }> {
-    if (this.#tokenSource === undefined) {
-      return { token: this.#staticToken!, expiresAt: null };
-    }
-
-    let result: TokenResult | null | undefined;
-    try {
-      result = await this.#tokenSource({ reason });
-    } catch (cause) {
-      throw new WsAuthError('token_unavailable', 'The token source failed.', { retryable: true, cause });
-    }
-
-    const token = typeof result === 'string' ? result : result?.token;
-    if (typeof token !== 'string' || token.length === 0) {
-      // The app's way to say "no credential any more" (logged out): stop rather than retry.
-      throw new WsAuthError('no_token', 'The token source returned no token.');
-    }
-
-    return { token, expiresAt: typeof result === 'string' ? null : toEpochMs(result!.expiresAt) };
+  #getToken(reason: TokenRequestReason): Promise<Credential> {
+    return this.#tokenSource === undefined
+      ? Promise.resolve({ token: this.#staticToken!, expiresAt: null })
+      : tokenFrom(this.#tokenSource, reason);
   }
 
   // ---- one connection ------------------------------------------------------------------------------------------
@@ -746,7 +674,7 @@ export class WsAuthSocket extends EventTarget {
 
     const socket = this.#socket;
     this.#refreshing = true;
-    let credential: { token: string; expiresAt: number | null };
+    let credential: Credential;
     try {
       credential = await this.#getToken('refresh');
     } catch (error) {
@@ -813,13 +741,4 @@ export function connect(url: string | URL, options: WsAuthSocketOptions): Promis
     socket.addEventListener('open', onOpen, { once: true });
     socket.addEventListener('close', onClose);
   });
-}
-
-function toEpochMs(value: Date | number | string | null | undefined): number | null {
-  if (value === undefined || value === null) {
-    return null;
-  }
-
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
 }

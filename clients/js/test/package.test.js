@@ -8,7 +8,7 @@ import * as runtime from '../dist/index.js';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
-const modules = ['backoff', 'codes', 'errors', 'events', 'index', 'protocol', 'socket'];
+const modules = ['backoff', 'codes', 'credentials', 'errors', 'events', 'index', 'protocol', 'socket'];
 
 /** What `npm pack` would publish (scripts skipped: `npm test` has just built dist). */
 async function packedFiles() {
@@ -61,6 +61,16 @@ test('the type declarations declare every runtime export, and nothing more', () 
 test('the declarations type-check as a user compiles them', () => {
   const entry = new URL(pkg.types, root).pathname;
   const program = ts.createProgram([entry], { noEmit: true, strict: true, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [] });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  assert.deepEqual(diagnostics, []);
+});
+
+test('a TypeScript user of the package type-checks against the generated declarations', () => {
+  const usage = new URL('test/usage.ts', root).pathname;
+  const program = ts.createProgram([usage], {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022,
+    moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [],
+  });
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   assert.deepEqual(diagnostics, []);
 });
