@@ -21,10 +21,5 @@ export {
   type ControlMessage,
   type TokenProtocolFormat,
 } from './protocol.js';
-export {
-  WsAuthSocket,
-  connect,
-  type WsAuthMethod,
-  type WsAuthSocketEventMap,
-  type WsAuthSocketOptions,
-} from './socket.js';
+export type { WsAuthMethod, WsAuthSocketOptions } from './options.js';
+export { WsAuthSocket, connect, type WsAuthSocketEventMap } from './socket.js';

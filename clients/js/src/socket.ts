@@ -1,71 +1,12 @@
 // The socket: connects with fresh credentials, reconnects with backoff, refreshes in band, hides control messages.
 // Nothing here ever writes a credential (token, ticket) to an error message, an event or the console.
-import { DEFAULT_RECONNECT, backoffDelay, normalizeReconnect, positiveNumber, type ReconnectOptions, type ReconnectSettings } from './backoff.js';
+import { DEFAULT_RECONNECT, backoffDelay, type ReconnectSettings } from './backoff.js';
 import { CloseCodes, closeAction } from './codes.js';
 import { fetchTicket, toEpochMs, tokenFrom, type Credential, type TicketSource, type TokenRequestReason, type TokenSource } from './credentials.js';
 import { WsAuthError, asWsAuthError } from './errors.js';
 import { WsAuthCloseEvent, WsAuthErrorEvent, WsAuthExpiryEvent } from './events.js';
-import {
-  DEFAULT_TICKET_PATH,
-  normalizeProtocols,
-  parseControlMessage,
-  parseTokenProtocolFormat,
-  resolveSocketUrl,
-  tokenProtocols,
-  type ControlMessage,
-  type TokenProtocolFormat,
-  type TokenProtocolShape,
-} from './protocol.js';
-
-/** How a WsAuthSocket authenticates. (`bearer` needs a header, which browsers cannot set on a WebSocket.) */
-export type WsAuthMethod = 'cookie' | 'ticket' | 'subprotocol' | 'first-message';
-
-/** The options of a `WsAuthSocket`. */
-export interface WsAuthSocketOptions {
-  /** How to authenticate. (`bearer` needs a header, which browsers cannot set on a WebSocket.) */
-  method: WsAuthMethod;
-  /** The app's own subprotocols, offered first. */
-  protocols?: string | readonly string[];
-  /**
-   * The token: required for `subprotocol` and `first-message`. With any method, a function enables in-band refresh
-   * (`{"type":"refresh","token"}`) before `expiresAt` and on `wsauth.expiring`.
-   */
-  token?: string | TokenSource;
-  /** The subprotocol form. Default `'marker'`. */
-  tokenProtocol?: TokenProtocolFormat;
-  /** The ticket endpoint, POSTed with credentials 'include'. Default `/ws/ticket` on the socket's origin. */
-  ticketUrl?: string | URL;
-  /** Extra fetch options for the ticket request (headers such as an antiforgery token), or a function returning them. */
-  ticketRequest?: RequestInit | (() => RequestInit | Promise<RequestInit>);
-  /** Gets a ticket your own way instead of POSTing to `ticketUrl`. */
-  getTicket?: () => string | Promise<string>;
-  /** `first-message`: wait for `wsauth.authenticated` before `open`. Default true. */
-  waitForAuthenticated?: boolean;
-  /** `first-message`: how long to wait for `wsauth.authenticated`, in ms. Default 10000. */
-  authTimeout?: number;
-  /** Reconnect settings, or `false` to never reconnect. */
-  reconnect?: boolean | ReconnectOptions;
-  /** Fresh credentials refused (4401/1008 before open) this many times in a row stop the socket. Default 3. */
-  maxAuthFailures?: number;
-  /** Refresh this many ms before expiry (at most halfway through the lifetime). Default 60000. */
-  refreshBefore?: number;
-  /** Passed to the WebSocket. */
-  binaryType?: BinaryType;
-  /** Resolves a relative `url` outside a browser. */
-  baseUrl?: string;
-  /** For tests and non-browser hosts: the WebSocket class. Default `globalThis.WebSocket`. */
-  WebSocket?: new (url: string, protocols?: string[]) => WebSocket;
-  /** For tests: the fetch function. Default `globalThis.fetch`. */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** For tests: timers and clock. */
-  setTimeout?: (callback: () => void, delay: number) => unknown;
-  /** For tests: cancels a timer of `setTimeout`. */
-  clearTimeout?: (handle: unknown) => void;
-  /** For tests: the clock, in ms since the epoch. */
-  now?: () => number;
-  /** For tests: a number in [0, 1). Default `Math.random`. */
-  random?: () => number;
-}
+import { resolveOptions, type WsAuthMethod, type WsAuthSocketOptions } from './options.js';
+import { parseControlMessage, tokenProtocols, type ControlMessage, type TokenProtocolShape } from './protocol.js';
 
 /** The events of a `WsAuthSocket`. */
 export interface WsAuthSocketEventMap {
@@ -83,8 +24,6 @@ type Listener<K extends keyof WsAuthSocketEventMap> = (this: WsAuthSocket, event
 interface Attempt { url: string; protocols: string[]; token: string | null; expiresAt: number | null }
 interface CloseInfo { code: number; reason: string; wasClean: boolean; error?: WsAuthError | null }
 
-const METHODS = ['cookie', 'ticket', 'subprotocol', 'first-message'] as const;
-const TOKEN_METHODS = ['subprotocol', 'first-message'] as const;
 const MIN_REFRESH_DELAY = 1000;
 const MAX_TIMER_DELAY = 2147483647; // setTimeout fires at once above 2^31-1 ms
 
@@ -122,9 +61,7 @@ export class WsAuthSocket extends EventTarget {
   #tokenSource: TokenSource | undefined;
   #staticToken: string | undefined;
   #tokenFormat: TokenProtocolShape;
-  #ticketUrl: string | URL;
-  #ticketRequest: TicketSource['ticketRequest'];
-  #getTicket: (() => string | Promise<string>) | undefined;
+  #ticketSource: TicketSource;
   #waitForAuthenticated: boolean;
   #authTimeout: number;
   #reconnect: ReconnectSettings | null;
@@ -132,7 +69,6 @@ export class WsAuthSocket extends EventTarget {
   #refreshBefore: number;
   #binaryType: BinaryType | undefined;
   #WebSocket: new (url: string, protocols?: string[]) => WebSocket;
-  #fetch: (input: string, init: RequestInit) => Promise<Response>;
   #setTimeout: (callback: () => void, delay: number) => unknown;
   #clearTimeout: (handle: unknown) => void;
   #now: () => number;
@@ -169,71 +105,25 @@ export class WsAuthSocket extends EventTarget {
    */
   constructor(url: string | URL, options: WsAuthSocketOptions) {
     super();
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`WsAuthSocket needs options with a method: ${METHODS.join(', ')}.`);
-    }
-
-    if (!(METHODS as readonly unknown[]).includes(options.method)) {
-      throw new TypeError(`Unknown method ${JSON.stringify(options.method)}: use one of ${METHODS.join(', ')}. (bearer headers are not available to browsers.)`);
-    }
-
-    this.#method = options.method;
-    this.#url = resolveSocketUrl(url, options.baseUrl);
-    this.#protocols = normalizeProtocols(options.protocols);
-
-    if (typeof options.token === 'function') {
-      this.#tokenSource = options.token;
-    } else if (typeof options.token === 'string' && options.token.length > 0) {
-      this.#staticToken = options.token;
-    } else if (options.token !== undefined && options.token !== null) {
-      throw new TypeError('token must be a non-empty string or a function returning a token or { token, expiresAt }.');
-    }
-
-    if ((TOKEN_METHODS as readonly string[]).includes(this.#method) && this.#tokenSource === undefined && this.#staticToken === undefined) {
-      throw new TypeError(`The ${this.#method} method needs a token: a string, or a function returning a token or { token, expiresAt }.`);
-    }
-
-    this.#tokenFormat = parseTokenProtocolFormat(options.tokenProtocol ?? 'marker');
-    if (this.#method === 'subprotocol' && this.#tokenFormat.prefix !== undefined && this.#protocols.length === 0) {
-      // The server may answer an app protocol or a marker, never the token entry; with nothing else offered it must
-      // refuse the handshake, as a browser fails one answered without a protocol.
-      throw new TypeError('The prefix (Kubernetes) form needs at least one app protocol in options.protocols for the server to answer.');
-    }
-
-    if (this.#method === 'subprotocol') {
-      for (const protocol of this.#protocols) {
-        if (protocol === this.#tokenFormat.marker || (this.#tokenFormat.prefix !== undefined && protocol.startsWith(this.#tokenFormat.prefix!))) {
-          throw new TypeError(`The app protocol ${JSON.stringify(protocol)} collides with the token entry of the subprotocol method.`);
-        }
-      }
-    }
-
-    if (options.getTicket !== undefined && typeof options.getTicket !== 'function') {
-      throw new TypeError('getTicket must be a function returning a ticket.');
-    }
-
-    this.#getTicket = options.getTicket;
-    const ticketBase = new URL(this.#url.href);
-    ticketBase.protocol = ticketBase.protocol === 'wss:' ? 'https:' : 'http:';
-    this.#ticketUrl = options.ticketUrl ?? new URL(DEFAULT_TICKET_PATH, ticketBase).href;
-    this.#ticketRequest = options.ticketRequest;
-    this.#waitForAuthenticated = options.waitForAuthenticated !== false;
-    this.#authTimeout = positiveNumber(options.authTimeout, 10000, 'authTimeout');
-    this.#reconnect = options.reconnect === false ? null : normalizeReconnect(options.reconnect);
-    this.#maxAuthFailures = positiveNumber(options.maxAuthFailures, 3, 'maxAuthFailures');
-    this.#refreshBefore = positiveNumber(options.refreshBefore, 60000, 'refreshBefore');
-    this.#binaryType = options.binaryType;
-
-    this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
-    if (typeof this.#WebSocket !== 'function') {
-      throw new TypeError('No WebSocket implementation: pass options.WebSocket outside a browser.');
-    }
-
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#setTimeout = options.setTimeout ?? ((callback, delay) => globalThis.setTimeout(callback, delay));
-    this.#clearTimeout = options.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>));
-    this.#now = options.now ?? (() => Date.now());
-    this.#random = options.random ?? Math.random;
+    const settings = resolveOptions(url, options);
+    this.#method = settings.method;
+    this.#url = settings.url;
+    this.#protocols = settings.protocols;
+    this.#tokenSource = settings.tokenSource;
+    this.#staticToken = settings.staticToken;
+    this.#tokenFormat = settings.tokenFormat;
+    this.#ticketSource = settings.ticketSource;
+    this.#waitForAuthenticated = settings.waitForAuthenticated;
+    this.#authTimeout = settings.authTimeout;
+    this.#reconnect = settings.reconnect;
+    this.#maxAuthFailures = settings.maxAuthFailures;
+    this.#refreshBefore = settings.refreshBefore;
+    this.#binaryType = settings.binaryType;
+    this.#WebSocket = settings.WebSocket;
+    this.#setTimeout = settings.setTimeout;
+    this.#clearTimeout = settings.clearTimeout;
+    this.#now = settings.now;
+    this.#random = settings.random;
 
     for (const type of Object.keys(this.#handlers) as (keyof Handlers)[]) {
       this.addEventListener(type, (event) => (this.#handlers[type] as ((this: WsAuthSocket, event: Event) => unknown) | null)?.call(this, event));
@@ -390,7 +280,7 @@ export class WsAuthSocket extends EventTarget {
       url.searchParams.set('ticket', await this.#fetchTicket());
     }
 
-    if ((TOKEN_METHODS as readonly string[]).includes(this.#method)) {
+    if (this.#method === 'subprotocol' || this.#method === 'first-message') {
       ({ token, expiresAt } = await this.#getToken(reason));
       if (this.#method === 'subprotocol') {
         protocols = tokenProtocols(token!, this.#protocols, this.#tokenFormat.format);
@@ -401,7 +291,7 @@ export class WsAuthSocket extends EventTarget {
   }
 
   #fetchTicket(): Promise<string> {
-    return fetchTicket({ getTicket: this.#getTicket, ticketUrl: this.#ticketUrl, ticketRequest: this.#ticketRequest, fetch: this.#fetch });
+    return fetchTicket(this.#ticketSource);
   }
 
   #getToken(reason: TokenRequestReason): Promise<Credential> {

@@ -356,6 +356,19 @@ describe('reconnecting', () => {
     assert.equal(events.filter((e) => e.type === 'close').at(-1).willReconnect, false);
   });
 
+  test('by default, three fresh credentials refused in a row stop the socket (docs: maxAuthFailures 3)', async () => {
+    const { sockets, clock, client } = setup({ method: 'first-message', token: () => 'bad' });
+    await flush();
+    for (let i = 0; i < 3; i++) {
+      sockets[i].serverAccepts();
+      sockets[i].serverCloses(4401);
+      await clock.advance(600_000);
+    }
+
+    assert.equal(sockets.length, 3);
+    assert.equal(client.readyState, WsAuthSocket.CLOSED);
+  });
+
   test('1008 (the server sends it for every rejection when configured) is treated like 4401', async () => {
     const reasons = [];
     const { sockets, clock } = setup({ method: 'first-message', token: ({ reason }) => (reasons.push(reason), 't') });
