@@ -44,7 +44,7 @@ internal static class SampleClientScripts
     {
         app.Use((context, next) =>
         {
-            if (context.Request.Path.Equals($"{RequestPath}/{ModuleName}", StringComparison.Ordinal))
+            if (context.Request.Path.Equals($"{RequestPath}/{ModuleName}", StringComparison.OrdinalIgnoreCase))
             {
                 context.Request.Path = $"{RequestPath}/{EntryFile}";
             }
