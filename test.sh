@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every WsAuth test on a fresh Debian machine like CI's:
-#   - installs what is missing (Debian packages: postgresql, chromium, redis-server, nginx, curl; npm packages of clients/js),
+#   - installs what is missing (Debian packages: postgresql, chromium, redis-server, nginx, curl, nodejs; npm packages of clients/js),
 #   - starts a throwaway PostgreSQL cluster on 127.0.0.1 (unless WSAUTH_POSTGRES is already set),
 #   - starts a throwaway redis-server on 127.0.0.1, on a free high port, without persistence (unless WSAUTH_REDIS is set),
-#   - runs `dotnet test WsAuth.sln` and, when clients/js exists, its `npm test`.
+#   - runs `npm test` of clients/js (which compiles the TypeScript client), then `dotnet test WsAuth.sln`.
 # Plain `dotnet test` still works for the tests that need nothing; the PostgreSQL and Redis tests then fail with a
 # message saying how to start a server, unless WSAUTH_SKIP_POSTGRES=1 / WSAUTH_SKIP_REDIS=1 (CI never sets them).
 set -euo pipefail
@@ -28,6 +28,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)   # samples/cluster's tests
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)   # clients/js: tsc and its tests (Node.js 20+)
 if [ ${#missing[@]} -gt 0 ] && [ "${WSAUTH_NO_INSTALL:-}" != 1 ]; then
   log "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -87,7 +88,9 @@ cleanup_steps+=("rm -f '$npm_log' '$dotnet_log'")
 npm_summary=""
 if [ -f clients/js/package.json ]; then
   log "clients/js: npm test"
-  (cd clients/js && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee "$npm_log"
+  # `npm test` compiles the TypeScript client to clients/js/dist first (pretest), which the sample and the browser
+  # tests below serve; node_modules must hold the pinned typescript compiler.
+  (cd clients/js && { [ -f node_modules/typescript/package.json ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee "$npm_log"
   npm_pass=$(grep -E '^# pass' "$npm_log" | awk '{s+=$3} END {print s+0}')
   npm_fail=$(grep -E '^# fail' "$npm_log" | awk '{s+=$3} END {print s+0}')
   npm_summary="$npm_pass passed, $npm_fail failed"

@@ -50,6 +50,11 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     {
         o.Cookie.Name = "wsauth-sample";
         o.Cookie.HttpOnly = true;
+
+        // The cookie goes only where it is needed: /ws (the cookie method) and /ws/ticket. A browser sends it with every
+        // handshake it reaches, and a handshake credential always decides before a first message is read; so the
+        // first-message card connects to /first-message/ws, which the cookie does not reach (SampleRoutes).
+        o.Cookie.Path = SampleRoutes.Socket;
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.Events.OnRedirectToLogin = ctx =>
         {
@@ -154,7 +159,7 @@ if (trustForwardedHeaders)
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseSampleClientScripts(); // clients/js/src at /js/: the page uses the real browser client
+app.UseSampleClientScripts(); // clients/js/dist at /js/: the page uses the real browser client
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSocketAuth();
@@ -187,7 +192,11 @@ app.MapGet("/auth/methods", () => Results.Ok(new { methods = SampleMethods.Enabl
 // {"ticket":"...","expiresIn":30} for the signed-in user, from an allowed origin only; redeemed once on /ws?ticket=...
 app.MapWebSocketTickets("/ws/ticket");
 
-app.Map("/ws", EchoEndpoint.HandleAsync);
+app.Map(SampleRoutes.Socket, EchoEndpoint.HandleAsync);
+
+// The same endpoint outside the cookie's path, for clients that authenticate with a first message while the page is
+// logged in: no handshake credential reaches it, so the first message decides (every other method works here too).
+app.Map(SampleRoutes.FirstMessageSocket, EchoEndpoint.HandleAsync);
 
 app.MapHealthChecks("/healthz");
 

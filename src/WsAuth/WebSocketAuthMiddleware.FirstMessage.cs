@@ -121,7 +121,7 @@ internal sealed partial class WebSocketAuthMiddleware
 
         if (_sessions.HasExpired(outcome.ExpiresAt))
         {
-            await CloseFirstMessageAsync(context, socket, start, CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Expired);
+            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Expired);
             return;
         }
 
@@ -136,14 +136,14 @@ internal sealed partial class WebSocketAuthMiddleware
         var userLimit = _rateLimiter.AcquireUser(principal);
         if (!userLimit.IsAllowed)
         {
-            await CloseFirstMessageAsync(context, socket, start, CloseCodes.TooMany, userLimit.Reason);
+            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.TooMany, userLimit.Reason);
             return;
         }
 
         var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
         if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
         {
-            await CloseFirstMessageAsync(context, socket, start, CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
+            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
             return;
         }
 

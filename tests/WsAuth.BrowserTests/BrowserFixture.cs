@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Playwright;
+using WsAuth.Sample;
 using WsAuth.Testing;
 
 namespace WsAuth.BrowserTests;
@@ -138,11 +138,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             _ => { },
             (app, _) =>
             {
-                app.UseStaticFiles(new StaticFileOptions
-                {
-                    RequestPath = "/js",
-                    FileProvider = new PhysicalFileProvider(RepositoryPaths.ClientScripts),
-                });
+                app.UseClientScripts(RepositoryPaths.ClientScripts);
                 app.MapGet("/", () => Results.Content(ForeignPage.Html, "text/html; charset=utf-8"));
                 WireProtocolStub.Map(app);
             },
@@ -220,7 +216,8 @@ internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string ClientScripts => Path.Combine(Root, "clients", "js", "src");
+    /// <summary>The compiled browser client (building WsAuth.Sample, which these tests reference, compiles it).</summary>
+    public static string ClientScripts => Path.Combine(Root, "clients", "js", "dist");
 
     private static string FindRoot()
     {

@@ -131,6 +131,32 @@ public class MethodsInChromiumTests(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task FirstMessage_WhileLoggedIn_IsAuthenticatedByTheFirstMessage_NotByTheCookie()
+    {
+        // Arrange: logged in, so the page holds the login cookie too.
+        var page = await fixture.NewPageAsync();
+        await SamplePage.OpenAndLogInAsync(page, "alice");
+        Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == "wsauth-sample");
+        var mark = Mark();
+
+        // Act
+        await page.ClickAsync("#connect-first-message");
+
+        // Assert: the card's socket carried no cookie, so the first message authenticated it, and it echoes.
+        await Expect(page.GetByTestId("status-first-message")).ToContainTextAsync("The server says you are alice, authenticated by first-message.");
+        await SamplePage.SendAndExpectEchoAsync(page, "first-message", "hello while logged in");
+        var handshake = AssertAuthenticatedBy(mark, "first-message");
+        Assert.Empty(handshake.CookieNames);
+
+        // ... while the cookie card, on the same page, still authenticates with the cookie.
+        mark = Mark();
+        await page.ClickAsync("#connect-cookie");
+        await Expect(page.GetByTestId("status-cookie")).ToContainTextAsync("The server says you are alice, authenticated by cookie.");
+        Assert.Contains("wsauth-sample", AssertAuthenticatedBy(mark, "cookie").CookieNames);
+        await page.Context.CloseAsync();
+    }
+
     private (int Handshakes, int TicketRequests, int Logs) Mark()
         => (fixture.Sample.Handshakes.Count, fixture.Sample.TicketRequests.Count, fixture.Sample.Logs.GetSnapshot().Count);
 

@@ -15,10 +15,15 @@ public class SampleHostingTests(BrowserFixture fixture)
         Assert.Equal(HttpStatusCode.OK, module.StatusCode);
         Assert.Equal("text/javascript", module.Content.Headers.ContentType?.MediaType);
         Assert.Equal(
-            await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.ClientScripts, "wsauth.js")),
+            await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.ClientScripts, "index.js")),
             await module.Content.ReadAsStringAsync());
 
-        using var types = await client.GetAsync("/js/wsauth.d.ts");
+        // The modules the entry imports are served beside it, as JavaScript.
+        using var socketModule = await client.GetAsync("/js/socket.js");
+        Assert.Equal(HttpStatusCode.OK, socketModule.StatusCode);
+        Assert.Equal("text/javascript", socketModule.Content.Headers.ContentType?.MediaType);
+
+        using var types = await client.GetAsync("/js/index.d.ts");
         Assert.Equal(HttpStatusCode.NotFound, types.StatusCode);
     }
 
@@ -31,7 +36,8 @@ public class SampleHostingTests(BrowserFixture fixture)
         });
 
         var error = Assert.ThrowsAny<InvalidOperationException>(sample.Start);
-        Assert.Contains("wsauth.js does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Contains("index.js does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Contains("npm run build", error.Message, StringComparison.Ordinal);
         Assert.Contains("Sample:ClientScriptsPath", error.Message, StringComparison.Ordinal);
     }
 }

@@ -60,12 +60,9 @@ public class FirstMessageTests
         time.Advance(TimeSpan.FromSeconds(4.9));
         var stillOpen = socket.State;
         time.Advance(TimeSpan.FromSeconds(0.1));
-        var (code, reason) = await FirstMessageApp.ReceiveCloseAsync(socket);
 
         Assert.Equal(WebSocketState.Open, stillOpen);
-        Assert.Equal(4408, code);
-        Assert.Equal(WebSocketAuthFailureReasons.AuthenticationTimeout, reason);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4408, WebSocketAuthFailureReasons.AuthenticationTimeout);
     }
 
     [Fact]
@@ -110,10 +107,7 @@ public class FirstMessageTests
             // The server may already have ended the connection.
         }
 
-        var (code, _) = await FirstMessageApp.ReceiveCloseAsync(socket);
-        Assert.Equal(4408, code);
-        Assert.Equal(0, validator.Calls);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4408, validator: validator);
     }
 
     [Fact]
@@ -132,9 +126,7 @@ public class FirstMessageTests
             time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var (code, _) = await FirstMessageApp.ReceiveCloseAsync(socket);
-        Assert.Equal(4408, code);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4408);
     }
 
     [Fact]
@@ -147,12 +139,8 @@ public class FirstMessageTests
         var big = $"{{\"type\":\"auth\",\"token\":\"{TestTokenValidator.Token("alice")}{new string('x', 16 * 1024)}\"}}";
 
         await WebSocketTestClient.SendTextAsync(socket, big);
-        var (code, reason) = await FirstMessageApp.ReceiveCloseAsync(socket);
 
-        Assert.Equal(4400, code);
-        Assert.Equal(WebSocketAuthFailureReasons.MessageTooLarge, reason);
-        Assert.Equal(0, validator.Calls);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4400, WebSocketAuthFailureReasons.MessageTooLarge, validator);
     }
 
     [Fact]
@@ -216,12 +204,8 @@ public class FirstMessageTests
         using var socket = await FirstMessageApp.ConnectAsync(app);
 
         await WebSocketTestClient.SendTextAsync(socket, message);
-        var (code, reason) = await FirstMessageApp.ReceiveCloseAsync(socket);
 
-        Assert.Equal(4400, code);
-        Assert.Equal(WebSocketAuthFailureReasons.MessageMalformed, reason);
-        Assert.Equal(0, validator.Calls);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4400, WebSocketAuthFailureReasons.MessageMalformed, validator);
     }
 
     [Theory]
@@ -236,11 +220,8 @@ public class FirstMessageTests
         using var socket = await FirstMessageApp.ConnectAsync(app);
 
         await WebSocketTestClient.SendTextAsync(socket, System.Text.Json.JsonSerializer.Serialize(new { type, token = TestTokenValidator.Token("alice") }));
-        var (code, _) = await FirstMessageApp.ReceiveCloseAsync(socket);
 
-        Assert.Equal(4400, code);
-        Assert.Equal(0, validator.Calls);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4400, validator: validator);
     }
 
     [Fact]
@@ -252,12 +233,8 @@ public class FirstMessageTests
         using var socket = await FirstMessageApp.ConnectAsync(app);
 
         await socket.SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":\"auth\",\"token\":\"{TestTokenValidator.Token("alice")}\"}}"), WebSocketMessageType.Binary, true, CancellationToken.None);
-        var (code, reason) = await FirstMessageApp.ReceiveCloseAsync(socket);
 
-        Assert.Equal(4400, code);
-        Assert.Equal(WebSocketAuthFailureReasons.MessageMalformed, reason);
-        Assert.Equal(0, validator.Calls);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4400, WebSocketAuthFailureReasons.MessageMalformed, validator);
     }
 
     [Theory]
@@ -271,12 +248,8 @@ public class FirstMessageTests
         using var socket = await FirstMessageApp.ConnectAsync(app);
 
         await FirstMessageApp.SendAuthAsync(socket, token);
-        var (code, reason) = await FirstMessageApp.ReceiveCloseAsync(socket);
 
-        Assert.Equal(4401, code);
-        Assert.Equal(expectedReason, reason);
-        Assert.Equal(1, validator.Calls);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4401, expectedReason, validator, validatorCalls: 1);
     }
 
     [Fact]
@@ -287,13 +260,10 @@ public class FirstMessageTests
         using var socket = await FirstMessageApp.ConnectAsync(app);
 
         await FirstMessageApp.SendAuthAsync(socket, "throw-" + TestTokenValidator.Secret);
-        var (code, reason) = await FirstMessageApp.ReceiveCloseAsync(socket);
 
-        Assert.Equal(1011, code);
-        Assert.Equal(WebSocketAuthFailureReasons.AuthenticatorError, reason);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 1011, WebSocketAuthFailureReasons.AuthenticatorError);
         Assert.Contains(app.Logs.GetSnapshot(), e => e.Id.Name == "FirstMessageValidatorThrew");
         Assert.DoesNotContain(app.Logs.GetSnapshot(), e => e.AllText.Contains(TestTokenValidator.Secret, StringComparison.Ordinal));
-        Assert.Equal(0, app.EndpointInvocations);
     }
 
     [Fact]
@@ -306,8 +276,7 @@ public class FirstMessageTests
         await FirstMessageApp.SendAuthAsync(socket, "slow");
         time.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(4408, (await FirstMessageApp.ReceiveCloseAsync(socket)).Code);
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4408);
     }
 
     [Fact]
@@ -448,8 +417,7 @@ public class FirstMessageTests
         await using var _app = app;
         using var socket = await FirstMessageApp.ConnectAsync(app);
         await FirstMessageApp.SendAuthAsync(socket, TestTokenValidator.Token("mallory"));
-        Assert.Equal((4403, "banned"), await FirstMessageApp.ReceiveCloseAsync(socket));
-        Assert.Equal(0, app.EndpointInvocations);
+        await AssertClosedBeforeTheEndpointAsync(socket, app, 4403, "banned");
     }
 
     [Fact]
@@ -528,6 +496,28 @@ public class FirstMessageTests
             },
             (a, t) => a.UseWebSocketAuth()));
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Receives the server's close frame and asserts it: the code, the reason (when given), how often the validator ran
+    /// (when given), and that the endpoint never ran.
+    /// </summary>
+    private static async Task AssertClosedBeforeTheEndpointAsync(
+        WebSocket socket, KestrelTestApp app, int code, string? reason = null, TestTokenValidator? validator = null, int validatorCalls = 0)
+    {
+        var (actualCode, actualReason) = await FirstMessageApp.ReceiveCloseAsync(socket);
+        Assert.Equal(code, actualCode);
+        if (reason is not null)
+        {
+            Assert.Equal(reason, actualReason);
+        }
+
+        if (validator is not null)
+        {
+            Assert.Equal(validatorCalls, validator.Calls);
+        }
+
+        Assert.Equal(0, app.EndpointInvocations);
     }
 }
 

@@ -35,7 +35,7 @@ public sealed class SampleTests : IDisposable
         return (token, cookie[..cookie.IndexOf(';', StringComparison.Ordinal)]);
     }
 
-    private Task<WebSocket> ConnectAsync(string? cookie = null)
+    private Task<WebSocket> ConnectAsync(string? cookie = null, string path = "/ws")
     {
         var client = _factory.Server.CreateWebSocketClient();
         client.ConfigureRequest = r =>
@@ -46,7 +46,32 @@ public sealed class SampleTests : IDisposable
                 r.Headers.Cookie = cookie;
             }
         };
-        return client.ConnectAsync(new Uri("ws://localhost/ws"), CancellationToken.None);
+        return client.ConnectAsync(new Uri("ws://localhost" + path), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task LoginCookie_IsScopedToTheSocketPaths_NotToTheFirstMessageRoute()
+    {
+        // Arrange/Act
+        using var http = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        using var response = await http.PostAsJsonAsync("/auth/login", new { user = "alice" });
+
+        // Assert: a browser sends it to /ws and /ws/ticket, never to /first-message/ws (RFC 6265 path-match).
+        var cookie = response.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("; path=/ws;", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task FirstMessageRoute_IsTheSameGuardedEndpoint()
+    {
+        var (token, _) = await LoginAsync("alice");
+        using var socket = await ConnectAsync(path: "/first-message/ws");
+
+        var (ack, welcome) = await FirstMessageApp.AuthenticateAsync(socket, token);
+
+        Assert.Equal("wsauth.authenticated", ack.GetProperty("type").GetString());
+        Assert.Equal("alice", welcome.GetProperty("user").GetString());
+        Assert.Equal("first-message", welcome.GetProperty("method").GetString());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ import {
   resolveSocketUrl,
   tokenProtocols,
   withTicket,
-} from '../src/wsauth.js';
+} from '../dist/index.js';
 
 const decodeBase64Url = (text) => Buffer.from(text, 'base64url').toString('utf8');
 
@@ -146,6 +146,15 @@ describe('backoffDelay', () => {
 });
 
 describe('parseControlMessage', () => {
+  test('only frames up to 4 KiB are read as control messages; a larger one reaches the app unparsed', () => {
+    const framed = (length) => {
+      const head = '{"type":"wsauth.expiring","pad":"';
+      return head + 'a'.repeat(length - head.length - 2) + '"}';
+    };
+    assert.equal(parseControlMessage(framed(4096)).type, 'wsauth.expiring');
+    assert.equal(parseControlMessage(framed(4097)), null);
+  });
+
   test('recognizes the wsauth.* messages of the wire protocol', () => {
     assert.deepEqual(parseControlMessage('{"type":"wsauth.authenticated","expiresAt":null}'), { type: 'wsauth.authenticated', expiresAt: null });
     assert.equal(parseControlMessage('{"type":"wsauth.refreshed","expiresAt":"2030-01-01T00:00:00Z"}').type, 'wsauth.refreshed');

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WsAuthSocket, connect, KUBERNETES_PREFIX } from '../src/wsauth.js';
+import { WsAuthSocket, connect, KUBERNETES_PREFIX } from '../dist/index.js';
 import { FakeClock, fakeFetch, fakeWebSocketClass, flush, recordEvents } from '../testkit/fakes.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
@@ -354,6 +354,19 @@ describe('reconnecting', () => {
     assert.equal(client.readyState, WsAuthSocket.CLOSED);
     assert.equal(events.filter((e) => e.type === 'error').at(-1).error.code, 'unauthorized');
     assert.equal(events.filter((e) => e.type === 'close').at(-1).willReconnect, false);
+  });
+
+  test('by default, three fresh credentials refused in a row stop the socket (docs: maxAuthFailures 3)', async () => {
+    const { sockets, clock, client } = setup({ method: 'first-message', token: () => 'bad' });
+    await flush();
+    for (let i = 0; i < 3; i++) {
+      sockets[i].serverAccepts();
+      sockets[i].serverCloses(4401);
+      await clock.advance(600_000);
+    }
+
+    assert.equal(sockets.length, 3);
+    assert.equal(client.readyState, WsAuthSocket.CLOSED);
   });
 
   test('1008 (the server sends it for every rejection when configured) is treated like 4401', async () => {

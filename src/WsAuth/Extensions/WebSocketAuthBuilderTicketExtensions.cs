@@ -19,7 +19,7 @@ public static class WebSocketAuthBuilderTicketExtensions
     /// <remarks>
     /// Tickets wait in an in-memory store unless another <see cref="IWebSocketTicketStore"/> is registered (for
     /// several instances: <c>AddPostgresTicketStore(...)</c> from WsAuth.Postgres, or your own). A lifetime above
-    /// <see cref="WebSocketTicketOptions.MaxLifetime"/> fails at startup.
+    /// 5 minutes (<see cref="WebSocketTicketOptions.Lifetime"/>) fails at startup.
     /// </remarks>
     public static WebSocketAuthBuilder AddTickets(this WebSocketAuthBuilder builder, Action<WebSocketTicketOptions>? configure = null)
     {

@@ -80,9 +80,9 @@ internal sealed class WebSocketJwtOptionsValidator : IValidateOptions<WebSocketJ
             errors.Add($"WsAuth:Jwt: ClockSkew is {options.ClockSkew}; it must be between 00:00:00 and {WebSocketJwtOptions.MaxClockSkew} (default 00:00:30).");
         }
 
-        if (options.MaxTokenSize < 64 || options.MaxTokenSize > WebSocketJwtOptions.MaxTokenSizeLimit)
+        if (options.MaxTokenSize < WebSocketJwtOptions.MinTokenSizeLimit || options.MaxTokenSize > WebSocketJwtOptions.MaxTokenSizeLimit)
         {
-            errors.Add($"WsAuth:Jwt: MaxTokenSize is {options.MaxTokenSize}; it must be between 64 and {WebSocketJwtOptions.MaxTokenSizeLimit} (default {WebSocketJwtOptions.DefaultMaxTokenSize}).");
+            errors.Add($"WsAuth:Jwt: MaxTokenSize is {options.MaxTokenSize}; it must be between {WebSocketJwtOptions.MinTokenSizeLimit} and {WebSocketJwtOptions.MaxTokenSizeLimit} (default {WebSocketJwtOptions.DefaultMaxTokenSize}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.NameClaimType) || string.IsNullOrWhiteSpace(options.RoleClaimType))

@@ -88,6 +88,6 @@ internal sealed partial class SessionWebSocket
     private Task RefuseReservedAsync()
     {
         _settings.RecordFailure(_http);
-        return CloseAsync(CloseCodes.Malformed, WebSocketAuthFailureReasons.ReservedMessageType);
+        return CloseAsync(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.ReservedMessageType);
     }
 }

@@ -116,7 +116,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             return false;
         }
 
-        _ = CloseAsync(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Revoked);
+        _ = CloseAsync(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Revoked);
         return true;
     }
 
@@ -326,7 +326,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             if (start.Length > max)
             {
                 start.Span.Clear();
-                await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -338,7 +338,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             if (start.Length >= max)
             {
                 start.Span.Clear();
-                await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                 return null;
             }
 
@@ -352,7 +352,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
                 {
                     if (length == max)
                     {
-                        await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
+                        await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
                         return null;
                     }
 
@@ -382,7 +382,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         if (!parsed || string.IsNullOrEmpty(token))
         {
             _settings.RecordFailure(_http);
-            await RejectRefreshAsync(null, CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
+            await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
             return null;
         }
 
@@ -420,7 +420,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         if (tooMany)
         {
-            await RejectRefreshAsync(null, CloseCodes.TooMany, WebSocketAuthFailureReasons.RateLimited);
+            await RejectRefreshAsync(null, WebSocketAuthCloseCodes.TooMany, WebSocketAuthFailureReasons.RateLimited);
             return;
         }
 
@@ -484,7 +484,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         var subject = SessionSubject.Of(principal);
         if (_subject is null || subject is null || !string.Equals(_subject, subject, StringComparison.Ordinal))
         {
-            await EndRefreshAndCloseAsync(activity, CloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
+            await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
             return;
         }
 
@@ -492,16 +492,16 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         switch (_settings.Revocation?.Check(subject, issuedAt))
         {
             case RevocationVerdict.Revoked:
-                await EndRefreshAndCloseAsync(activity, CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Revoked);
+                await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Revoked);
                 return;
             case RevocationVerdict.Unavailable:
-                await EndRefreshAndCloseAsync(activity, CloseCodes.ServerError, WebSocketAuthFailureReasons.RevocationUnavailable);
+                await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.RevocationUnavailable);
                 return;
         }
 
         if (_authorize is not null && !await _authorize(principal))
         {
-            await EndRefreshAndCloseAsync(activity, CloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
+            await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
             return;
         }
 
@@ -825,7 +825,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         if (expire)
         {
-            _ = CloseAsync(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.Expired);
+            _ = CloseAsync(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Expired);
         }
         else if (warning is not null)
         {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 
@@ -10,14 +11,19 @@ namespace WsAuth;
 /// </summary>
 public sealed class WebSocketTicketOptions
 {
-    /// <summary>The longest allowed <see cref="Lifetime"/>: 5 minutes. A longer lifetime is a startup error.</summary>
-    public static TimeSpan MaxLifetime { get; } = TimeSpan.FromMinutes(5);
+    // The bounds of Lifetime, documented in <value> and [Range] and enforced at startup by WebSocketTicketOptionsValidator.
+    internal static readonly TimeSpan MinLifetime = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long an issued ticket can be redeemed. Clients fetch a ticket right before they connect, so seconds are
     /// enough; the shorter, the less a ticket that leaks (a logged URL) is worth.
     /// </summary>
-    /// <value>Defaults to 30 seconds. At least 1 second and at most <see cref="MaxLifetime"/>.</value>
+    /// <value>
+    /// Defaults to 30 seconds. Between 1 second and 5 minutes: a longer lifetime is a startup error (a ticket is a bearer
+    /// credential in every URL log), and so is a shorter one.
+    /// </value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The query string parameter the ticket is read from: <c>wss://host/ws?ticket=...</c>.</summary>

@@ -7,8 +7,6 @@ namespace WsAuth.Tickets;
 /// <summary>Validates <see cref="WebSocketTicketOptions"/> once, at startup, and reports every problem with its fix.</summary>
 internal sealed class WebSocketTicketOptionsValidator : IValidateOptions<WebSocketTicketOptions>
 {
-    private static readonly TimeSpan MinLifetime = TimeSpan.FromSeconds(1);
-
     public ValidateOptionsResult Validate(string? name, WebSocketTicketOptions options)
     {
         var errors = new List<string>();
@@ -19,7 +17,7 @@ internal sealed class WebSocketTicketOptionsValidator : IValidateOptions<WebSock
                 + "seconds after it is issued, and a long-lived one is a bearer credential in every URL log. Set WsAuth:Tickets:Lifetime "
                 + $"(or WebSocketTicketOptions.Lifetime) to at most {Format(max)}; the default is 00:00:30.");
         }
-        else if (options.Lifetime < MinLifetime)
+        else if (options.Lifetime < WebSocketTicketOptions.MinLifetime)
         {
             errors.Add($"WsAuth: the ticket lifetime {Format(options.Lifetime)} is shorter than one second, so no client could redeem a ticket. "
                 + "Set WsAuth:Tickets:Lifetime (or WebSocketTicketOptions.Lifetime) between 00:00:01 and "

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.IdentityModel.Tokens;
 
 namespace WsAuth;
@@ -13,14 +14,12 @@ namespace WsAuth;
 /// </remarks>
 public sealed class WebSocketJwtOptions
 {
-    /// <summary>The default of <see cref="MaxTokenSize"/>: 8 KiB.</summary>
-    public const int DefaultMaxTokenSize = 8 * 1024;
-
-    /// <summary>The largest allowed <see cref="MaxTokenSize"/>: 64 KiB.</summary>
-    public const int MaxTokenSizeLimit = 64 * 1024;
-
-    /// <summary>The largest allowed <see cref="ClockSkew"/>: 5 minutes.</summary>
-    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+    // The bounds are documented in <value> and [Range], and enforced at startup by WebSocketJwtOptionsValidator. They are
+    // internal so they are not compiled into callers: a later release may move them.
+    internal const int DefaultMaxTokenSize = 8 * 1024;
+    internal const int MinTokenSizeLimit = 64;
+    internal const int MaxTokenSizeLimit = 64 * 1024;
+    internal static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The keys that may have signed a token: <see cref="SymmetricSecurityKey"/> (HS*, at least 256 bits),
@@ -79,11 +78,13 @@ public sealed class WebSocketJwtOptions
     /// <summary>
     /// How far <c>exp</c> and <c>nbf</c> may be off the server's clock. Every token must have an <c>exp</c>.
     /// </summary>
-    /// <value>Defaults to 30 seconds (IdentityModel's own default is 5 minutes). At most 5 minutes.</value>
+    /// <value>Defaults to 30 seconds (IdentityModel's own default is 5 minutes). Between 0 and 5 minutes; outside that range is a startup error.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest token accepted, in characters (bytes: a valid token is ASCII). Longer tokens are refused before any parsing.</summary>
-    /// <value>Defaults to 8192 (8 KiB). At most 65536.</value>
+    /// <value>Defaults to 8192 (8 KiB). Between 64 and 65536 (64 KiB); outside that range is a startup error.</value>
+    [Range(MinTokenSizeLimit, MaxTokenSizeLimit)]
     public int MaxTokenSize { get; set; } = DefaultMaxTokenSize;
 
     /// <summary>The claim that becomes <c>ClaimsIdentity.Name</c>.</summary>

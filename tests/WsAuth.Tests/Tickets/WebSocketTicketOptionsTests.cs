@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -84,6 +85,25 @@ public class WebSocketTicketOptionsTests
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["WsAuth:Tickets:Lifetime"] = lifetime }));
         Assert.Contains("longer than the maximum 00:05:00", ex.Message, StringComparison.Ordinal);
         Assert.Contains("WsAuth:Tickets:Lifetime", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(999, false)]
+    [InlineData(1000, true)]
+    [InlineData(300_000, true)]
+    [InlineData(300_001, false)]
+    public void LifetimeRange_DocumentsWhatStartupEnforces(int milliseconds, bool valid)
+    {
+        // Arrange
+        var options = new WebSocketTicketOptions { Lifetime = TimeSpan.FromMilliseconds(milliseconds) };
+
+        // Act: the [Range] attribute (read by tools) and the startup validator (what runs)
+        var byAttribute = Validator.TryValidateProperty(options.Lifetime, new ValidationContext(options) { MemberName = nameof(WebSocketTicketOptions.Lifetime) }, null);
+        var atStartup = new WebSocketTicketOptionsValidator().Validate(null, options).Succeeded;
+
+        // Assert
+        Assert.Equal(valid, byAttribute);
+        Assert.Equal(valid, atStartup);
     }
 
     [Fact]

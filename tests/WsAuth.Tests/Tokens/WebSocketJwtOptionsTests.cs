@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -137,6 +138,43 @@ public class WebSocketJwtOptionsTests
         var options = Valid();
         options.MaxTokenSize = size;
         Assert.Contains("MaxTokenSize", Errors(options), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(63, false)]
+    [InlineData(64, true)]
+    [InlineData(65536, true)]
+    [InlineData(65537, false)]
+    public void MaxTokenSizeRange_DocumentsWhatStartupEnforces(int size, bool valid)
+    {
+        // Arrange
+        var options = Valid();
+        options.MaxTokenSize = size;
+
+        // Act: the [Range] attribute (read by tools) and the startup validator (what runs)
+        var byAttribute = Validator.TryValidateProperty(size, new ValidationContext(options) { MemberName = nameof(WebSocketJwtOptions.MaxTokenSize) }, null);
+        var atStartup = new WebSocketJwtOptionsValidator().Validate(null, options).Succeeded;
+
+        // Assert
+        Assert.Equal(valid, byAttribute);
+        Assert.Equal(valid, atStartup);
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(300_000, true)]
+    [InlineData(300_001, false)]
+    public void ClockSkewRange_DocumentsWhatStartupEnforces(int milliseconds, bool valid)
+    {
+        var options = Valid();
+        options.ClockSkew = TimeSpan.FromMilliseconds(milliseconds);
+
+        var byAttribute = Validator.TryValidateProperty(options.ClockSkew, new ValidationContext(options) { MemberName = nameof(WebSocketJwtOptions.ClockSkew) }, null);
+        var atStartup = new WebSocketJwtOptionsValidator().Validate(null, options).Succeeded;
+
+        Assert.Equal(valid, byAttribute);
+        Assert.Equal(valid, atStartup);
     }
 
     [Fact]

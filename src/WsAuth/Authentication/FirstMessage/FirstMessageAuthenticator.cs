@@ -78,17 +78,17 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
                     outcome = FirstMessageOutcome.ClientGone;
                     break;
                 case ReadKind.TooLarge:
-                    outcome = FirstMessageOutcome.Reject(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge, countsAsFailure: true);
+                    outcome = FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge, countsAsFailure: true);
                     break;
                 case ReadKind.Binary:
-                    outcome = FirstMessageOutcome.Reject(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed, countsAsFailure: true);
+                    outcome = FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed, countsAsFailure: true);
                     break;
                 default:
                     var parsed = _parser.TryReadAuthMessage(buffer.AsSpan(0, length), out var token);
                     buffer.AsSpan(0, length).Clear();
                     outcome = parsed && !string.IsNullOrEmpty(token)
                         ? await ValidateAsync(token, context, validationStop.Token)
-                        : FirstMessageOutcome.Reject(CloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed, countsAsFailure: true);
+                        : FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed, countsAsFailure: true);
                     break;
             }
 
@@ -167,7 +167,7 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
         {
             // Only the type: exception messages from token libraries can carry the token.
             Log.ValidatorThrew(_logger, ex.GetType().FullName, context.TraceIdentifier);
-            return FirstMessageOutcome.Reject(CloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
+            return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
         }
 
         if (result is { Succeeded: true })
@@ -185,10 +185,10 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
         if (result is null)
         {
             Log.ValidatorReturnedNull(_logger, context.TraceIdentifier);
-            return FirstMessageOutcome.Reject(CloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
+            return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
         }
 
-        return FirstMessageOutcome.Reject(CloseCodes.InvalidCredentials, WebSocketAuthFailureReasons.InvalidCredentials, countsAsFailure: true);
+        return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.InvalidCredentials, countsAsFailure: true);
     }
 
     private enum ReadKind
@@ -238,7 +238,7 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
             var sent = false;
             try
             {
-                sent = await WebSocketCloser.SendCloseAsync(socket, CloseCodes.Timeout, WebSocketAuthFailureReasons.AuthenticationTimeout, policyViolation, time, context);
+                sent = await WebSocketCloser.SendCloseAsync(socket, WebSocketAuthCloseCodes.AuthTimeout, WebSocketAuthFailureReasons.AuthenticationTimeout, policyViolation, time, context);
             }
             finally
             {
@@ -296,7 +296,7 @@ internal sealed class FirstMessageOutcome
     /// <summary>The client closed or went away without a valid first message: silence, which counts like a missed deadline.</summary>
     public static FirstMessageOutcome ClientGone { get; } = new(FirstMessageOutcomeKind.ClientGone, null, null, 0, "client_gone", true);
 
-    public static FirstMessageOutcome TimedOut { get; } = new(FirstMessageOutcomeKind.TimedOut, null, null, CloseCodes.Timeout, WebSocketAuthFailureReasons.AuthenticationTimeout, true);
+    public static FirstMessageOutcome TimedOut { get; } = new(FirstMessageOutcomeKind.TimedOut, null, null, WebSocketAuthCloseCodes.AuthTimeout, WebSocketAuthFailureReasons.AuthenticationTimeout, true);
 
     public FirstMessageOutcomeKind Kind { get; }
 
