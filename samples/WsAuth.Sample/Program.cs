@@ -51,10 +51,6 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         o.Cookie.Name = "wsauth-sample";
         o.Cookie.HttpOnly = true;
 
-        // The cookie goes only where it is needed: /ws (the cookie method) and /ws/ticket. A browser sends it with every
-        // handshake it reaches, and a handshake credential always decides before a first message is read; so the
-        // first-message card connects to /first-message/ws, which the cookie does not reach (SampleRoutes).
-        o.Cookie.Path = SampleRoutes.Socket;
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.Events.OnRedirectToLogin = ctx =>
         {
@@ -194,9 +190,10 @@ app.MapWebSocketTickets("/ws/ticket");
 
 app.Map(SampleRoutes.Socket, EchoEndpoint.HandleAsync);
 
-// The same endpoint outside the cookie's path, for clients that authenticate with a first message while the page is
-// logged in: no handshake credential reaches it, so the first message decides (every other method works here too).
-app.Map(SampleRoutes.FirstMessageSocket, EchoEndpoint.HandleAsync);
+// The same endpoint where only the first message authenticates: the browser still sends the login cookie with the
+// handshake, but the cookie method is not asked here, so the first-message card works whether or not the page is logged in.
+app.Map(SampleRoutes.FirstMessageSocket, EchoEndpoint.HandleAsync)
+    .WithWebSocketAuthMethods(WebSocketAuthDefaults.FirstMessageMethod);
 
 app.MapHealthChecks("/healthz");
 

@@ -239,8 +239,14 @@ internal sealed partial class WebSocketAuthMiddleware
         var handshake = new WebSocketAuthenticateContext(context, originStatus, origin);
         RegisteredAuthenticator? winner = null;
         WebSocketAuthenticateResult? result = null;
+        var allowedMethods = endpoint?.Metadata.GetMetadata<WebSocketAuthMethodsAttribute>();
         foreach (var authenticator in _authenticators)
         {
+            if (allowedMethods is not null && !allowedMethods.Allows(authenticator.Method))
+            {
+                continue;
+            }
+
             handshake.Method = authenticator.Method;
             var authenticatorStart = WebSocketAuthTelemetry.AuthenticatorStarting();
             try
@@ -293,7 +299,7 @@ internal sealed partial class WebSocketAuthMiddleware
             // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials", before any
             // upgrade, whether or not the first-message method would take the socket (AV11).
             var onlyBasic = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization);
-            if (_firstMessage is not null && !onlyBasic)
+            if (_firstMessage is not null && !onlyBasic && allowedMethods?.Allows(WebSocketAuthDefaults.FirstMessageMethod) != false)
             {
                 await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
                 return null;
@@ -304,7 +310,8 @@ internal sealed partial class WebSocketAuthMiddleware
             return null;
         }
 
-        // A token offered in Sec-WebSocket-Protocol is hidden from endpoint code even when another method decided.
+        // A token offered in Sec-WebSocket-Protocol is hidden from endpoint code even when another method decided (or was
+        // not allowed on this endpoint).
         foreach (var other in _authenticators)
         {
             if (!ReferenceEquals(other, winner) && other.Instance is IProtocolCredentialCarrier carrier)

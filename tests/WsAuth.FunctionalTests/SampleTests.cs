@@ -50,22 +50,23 @@ public sealed class SampleTests : IDisposable
     }
 
     [Fact]
-    public async Task LoginCookie_IsScopedToTheSocketPaths_NotToTheFirstMessageRoute()
+    public async Task LoginCookie_ReachesEveryRoute_SoLogoutEverywhereAndNegotiateGetIt()
     {
         // Arrange/Act
         using var http = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
         using var response = await http.PostAsJsonAsync("/auth/login", new { user = "alice" });
 
-        // Assert: a browser sends it to /ws and /ws/ticket, never to /first-message/ws (RFC 6265 path-match).
+        // Assert: the cookie is not scoped to the socket paths (POST /auth/logout-everywhere takes it too).
         var cookie = response.Headers.GetValues("Set-Cookie").Single();
-        Assert.Contains("; path=/ws;", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; path=/;", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public async Task FirstMessageRoute_IsTheSameGuardedEndpoint()
+    public async Task FirstMessageRoute_WithTheLoginCookie_IsAuthenticatedByTheFirstMessage()
     {
-        var (token, _) = await LoginAsync("alice");
-        using var socket = await ConnectAsync(path: "/first-message/ws");
+        // Arrange: logged in; the cookie goes with the handshake, as a browser sends it.
+        var (token, cookie) = await LoginAsync("alice");
+        using var socket = await ConnectAsync(cookie, path: "/first-message/ws");
 
         var (ack, welcome) = await FirstMessageApp.AuthenticateAsync(socket, token);
 

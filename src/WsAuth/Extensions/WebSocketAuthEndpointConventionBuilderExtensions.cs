@@ -67,4 +67,35 @@ public static class WebSocketAuthEndpointConventionBuilderExtensions
         builder.Add(endpoint => endpoint.Metadata.Add(metadata));
         return builder;
     }
+
+    /// <summary>
+    /// Limits which WsAuth methods may authenticate handshakes to the endpoint (see
+    /// <see cref="WebSocketAuthMethodsAttribute"/>): for example a route where only the first message decides, though the
+    /// browser also sends the app's login cookie, or a hub that takes tickets only. Restricting never opens anything: the
+    /// Origin check, limits and policies apply as before.
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
+    /// <param name="builder">The endpoint.</param>
+    /// <param name="methods">The method names allowed, at least one (<see cref="WebSocketAuthDefaults.TicketMethod"/>...).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">No method, or an empty name.</exception>
+    public static TBuilder WithWebSocketAuthMethods<TBuilder>(this TBuilder builder, params string[] methods)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(methods);
+        if (methods.Length == 0)
+        {
+            throw new ArgumentException("Name at least one WsAuth method (WebSocketAuthDefaults.TicketMethod, ...).", nameof(methods));
+        }
+
+        foreach (var method in methods)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(method, nameof(methods));
+        }
+
+        var metadata = new WebSocketAuthMethodsAttribute([.. methods]);
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        return builder;
+    }
 }
