@@ -4,7 +4,7 @@
 // after a bounded number of attempts instead of looping. Kept in its own file so it applies to the TypeScript client.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WsAuthSocket } from '../src/wsauth.js';
+import { WsAuthSocket } from '../dist/index.js';
 import { FakeClock, fakeFetch, fakeWebSocketClass, flush, recordEvents } from '../testkit/fakes.js';
 
 function setup(options, fetchAnswers = []) {
