@@ -19,7 +19,27 @@ public static class WebSocketTicketHttpClientExtensions
     /// <returns>The ticket.</returns>
     /// <exception cref="HttpRequestException">The endpoint answered with an error status (see <see cref="HttpRequestException.StatusCode"/>).</exception>
     /// <exception cref="InvalidOperationException">The answer is not a ticket.</exception>
-    public static async Task<WebSocketTicket> RequestWebSocketTicketAsync(this HttpClient client, Uri ticketEndpoint, CancellationToken cancellationToken = default)
+    public static Task<WebSocketTicket> RequestWebSocketTicketAsync(this HttpClient client, Uri ticketEndpoint, CancellationToken cancellationToken = default)
+        => RequestAsync(client, ticketEndpoint, cancellationToken);
+
+    /// <summary>
+    /// Makes an access token provider that fetches a fresh ticket from the ticket endpoint each time it is called, for
+    /// SignalR's <c>HttpConnectionOptions.AccessTokenProvider</c> on a hub mapped with
+    /// <c>WithWebSocketTicketsAsAccessToken()</c>: <c>o.AccessTokenProvider = http.WebSocketTicketAccessTokenProvider(ticketUri)</c>.
+    /// SignalR calls it for negotiate and again for the WebSocket, and on every automatic reconnect, so every connection
+    /// gets its own single-use ticket. Plain <see cref="Func{TResult}"/>: no SignalR dependency.
+    /// </summary>
+    /// <param name="client">The HTTP client that authenticates to the ticket endpoint (a cookie container, a default header).</param>
+    /// <param name="ticketEndpoint">The ticket endpoint.</param>
+    /// <returns>The provider; it throws as <see cref="RequestWebSocketTicketAsync"/> does.</returns>
+    public static Func<Task<string?>> WebSocketTicketAccessTokenProvider(this HttpClient client, Uri ticketEndpoint)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(ticketEndpoint);
+        return async () => (await RequestAsync(client, ticketEndpoint, CancellationToken.None).ConfigureAwait(false)).Value;
+    }
+
+    private static async Task<WebSocketTicket> RequestAsync(HttpClient client, Uri ticketEndpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(ticketEndpoint);

@@ -299,7 +299,9 @@ internal sealed partial class WebSocketAuthMiddleware
             // Basic credentials (user:pass@host URLs) are not a method: say so rather than "no credentials", before any
             // upgrade, whether or not the first-message method would take the socket (AV11).
             var onlyBasic = AuthorizationHeader.IsOnlyBasic(context.Request.Headers.Authorization);
-            if (_firstMessage is not null && !onlyBasic && allowedMethods?.Allows(WebSocketAuthDefaults.FirstMessageMethod) != false)
+            // Never on a SignalR hub: its client's first message is SignalR's handshake, and WsAuth's reply would break its framing.
+            if (_firstMessage is not null && !onlyBasic && allowedMethods?.Allows(WebSocketAuthDefaults.FirstMessageMethod) != false
+                && SessionSettings.SpeaksControlMessages(endpoint))
             {
                 await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
                 return null;
@@ -374,7 +376,7 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             if (_sessions.IsNeeded(feature.ExpiresAt))
             {
-                admission.SessionStart = new SessionStart(context, feature, startTime, Authorizer(context, requirements));
+                admission.SessionStart = new SessionStart(context, feature, startTime, Authorizer(context, requirements), SessionSettings.SpeaksControlMessages(endpoint));
             }
 
             context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, admission));
@@ -513,7 +515,7 @@ internal sealed partial class WebSocketAuthMiddleware
             if (SessionStart is { } start)
             {
                 SessionStart = null;
-                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize) ?? socket;
+                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize, start.ControlMessages) ?? socket;
             }
 
             return Socket;
@@ -522,7 +524,7 @@ internal sealed partial class WebSocketAuthMiddleware
 
     private sealed record RevocationRefusal(string Reason, int StatusCode, TimeSpan? RetryAfter);
     /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
-    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize);
+    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize, bool ControlMessages);
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
 

@@ -98,4 +98,23 @@ public static class WebSocketAuthEndpointConventionBuilderExtensions
         builder.Add(endpoint => endpoint.Metadata.Add(metadata));
         return builder;
     }
+
+    /// <summary>
+    /// Lets the endpoint, typically a SignalR hub, take WsAuth tickets where SignalR clients put the result of their
+    /// <c>accessTokenFactory</c>/<c>AccessTokenProvider</c>: the <c>access_token</c> query parameter (browser client) and
+    /// the <c>Authorization: Bearer</c> header (.NET and Node clients). See <see cref="WebSocketTicketsAsAccessTokenAttribute"/>
+    /// and docs/signalr.md: <c>app.MapHub&lt;ChatHub&gt;("/hubs/chat", o =&gt; o.Transports = HttpTransportType.WebSockets)
+    /// .RequireAuthorization().WithWebSocketTicketsAsAccessToken()</c>. Only tickets are taken from there; a JWT in the URL
+    /// still needs the query method. Requires <c>AddTickets()</c>.
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
+    /// <param name="builder">The endpoint.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder WithWebSocketTicketsAsAccessToken<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add(static endpoint => endpoint.Metadata.Add(WebSocketTicketsAsAccessTokenAttribute.Instance));
+        return builder;
+    }
 }

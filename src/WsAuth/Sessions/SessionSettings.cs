@@ -103,6 +103,15 @@ internal sealed class SessionSettings
         HttpContext context,
         WebSocketAuthFeature feature,
         DateTimeOffset start,
-        Func<ClaimsPrincipal, Task<bool>>? authorize)
-        => IsNeeded(feature.ExpiresAt) ? new SessionWebSocket(socket, this, context, feature, start, authorize) : null;
+        Func<ClaimsPrincipal, Task<bool>>? authorize,
+        bool controlMessages = true)
+        => IsNeeded(feature.ExpiresAt) ? new SessionWebSocket(socket, this, context, feature, start, authorize, controlMessages) : null;
+
+    /// <summary>
+    /// Whether sessions on <paramref name="endpoint"/> speak WsAuth's control messages (in-band refresh, expiry warnings,
+    /// the reserved <c>wsauth.</c> namespace). Not on SignalR hubs: SignalR frames every message itself, its clients
+    /// would fail on a message they did not frame, and they cannot send a refresh; a hub session only closes (4401).
+    /// </summary>
+    public static bool SpeaksControlMessages(Endpoint? endpoint)
+        => endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.SignalR.HubMetadata>() is null;
 }

@@ -40,6 +40,9 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     private readonly string? _subject;
     private readonly DateTimeOffset? _maxEnd;
     private readonly byte[]? _prefix;
+
+    // False on SignalR hubs: no refresh is read, no warning sent, no message screened; the session only closes.
+    private readonly bool _controlMessages;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -79,16 +82,18 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         HttpContext http,
         WebSocketAuthFeature feature,
         DateTimeOffset start,
-        Func<ClaimsPrincipal, Task<bool>>? authorize)
+        Func<ClaimsPrincipal, Task<bool>>? authorize,
+        bool controlMessages = true)
     {
         _inner = inner;
+        _controlMessages = controlMessages;
         _settings = settings;
         _http = http;
         _feature = feature;
         _authorize = authorize;
         _subject = SessionSubject.Of(feature.User);
         _maxEnd = settings.MaxSessionLength is { } max ? start + max : null;
-        _prefix = settings.RefreshPrefix;
+        _prefix = controlMessages ? settings.RefreshPrefix : null;
         _credentialExpiresAt = feature.ExpiresAt;
 
         if (settings.CloseOnExpiry || _maxEnd is not null)
@@ -186,6 +191,11 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
             if (_prefix is null)
             {
+                if (!_controlMessages)
+                {
+                    return Track(result);
+                }
+
                 if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
                 {
                     return Track(passed);
@@ -806,7 +816,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             }
             else
             {
-                var warnAt = _settings.ExpiryWarning is { } lead ? end - lead : (DateTimeOffset?)null;
+                var warnAt = _controlMessages && _settings.ExpiryWarning is { } lead ? end - lead : (DateTimeOffset?)null;
                 if (warnAt is { } at && !_warned && now >= at)
                 {
                     _warned = true;

@@ -68,6 +68,28 @@ internal static class TicketCodec
         return true;
     }
 
+    /// <summary>
+    /// Whether a value is shaped like a ticket (43 base64url characters): what decides, where a ticket shares its place
+    /// with other credentials (SignalR's <c>access_token</c> and bearer header), which method a value belongs to.
+    /// </summary>
+    public static bool IsTicketShaped(ReadOnlySpan<char> value)
+    {
+        if (value.Length != TicketLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The part of an id that may be logged.</summary>
     public static string LogId(string ticketId) => ticketId.Length > LogIdLength ? ticketId[..LogIdLength] : ticketId;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using WsAuth.Internal;
 
 namespace WsAuth.Tickets;
@@ -47,6 +48,11 @@ internal sealed partial class TicketWebSocketAuthenticator : IWebSocketAuthentic
     public async ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
     {
         var fromQuery = ExactQuery.Get(context.HttpContext.Request, _queryParameter);
+        if (AsAccessToken(context.HttpContext))
+        {
+            fromQuery = StringValues.Concat(fromQuery, FromAccessToken(context.HttpContext.Request));
+        }
+
         string? protocolEntry = null;
         var fromProtocol = 0;
         if (_subprotocolPrefix is not null)
@@ -163,6 +169,36 @@ internal sealed partial class TicketWebSocketAuthenticator : IWebSocketAuthentic
 
         // The session lives as long as the credential that obtained the ticket, not the ticket's few seconds.
         return WebSocketAuthenticateResult.Success(principal, envelope.CredentialExpiresAt, envelope.CredentialIssuedAt);
+    }
+
+    /// <summary>Whether the endpoint opted into tickets where SignalR clients send their access token.</summary>
+    internal static bool AsAccessToken(HttpContext context)
+        => context.GetEndpoint()?.Metadata.GetMetadata<WebSocketTicketsAsAccessTokenAttribute>() is not null;
+
+    /// <summary>
+    /// The ticket-shaped values of <c>access_token</c> (exact name, AV7) and of <c>Authorization: Bearer</c>. Other values
+    /// there (a JWT) are not tickets: they are left to the methods the app registered for them.
+    /// </summary>
+    private static StringValues FromAccessToken(HttpRequest request)
+    {
+        StringValues found = default;
+        foreach (var value in ExactQuery.Get(request, WebSocketAuthDefaults.QueryTokenParameter))
+        {
+            if (TicketCodec.IsTicketShaped(value))
+            {
+                found = StringValues.Concat(found, value);
+            }
+        }
+
+        foreach (var value in request.Headers.Authorization)
+        {
+            if (AuthorizationHeader.HasScheme(value, AuthorizationHeader.BearerScheme, out var credentials) && TicketCodec.IsTicketShaped(credentials))
+            {
+                found = StringValues.Concat(found, credentials.ToString());
+            }
+        }
+
+        return found;
     }
 
     private WebSocketAuthenticateResult Reject(string logId, string reason)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using WsAuth.Tickets;
 
 namespace WsAuth.Internal;
 
@@ -42,6 +43,12 @@ internal sealed class BearerWebSocketAuthenticator(IWebSocketTokenValidator vali
         if (string.IsNullOrEmpty(token))
         {
             return Challenge(context.HttpContext, WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.TokenMissing, StatusCodes.Status400BadRequest));
+        }
+
+        if (TicketWebSocketAuthenticator.AsAccessToken(context.HttpContext) && TicketCodec.IsTicketShaped(token))
+        {
+            // A SignalR client sending a WsAuth ticket as its access token: the ticket method's, not a token to validate.
+            return WebSocketAuthenticateResult.NoCredentials;
         }
 
         var result = await TokenValidation.ValidateAsync(validator, token, context.HttpContext, cancellationToken);

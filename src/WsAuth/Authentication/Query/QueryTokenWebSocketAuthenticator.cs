@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WsAuth.Tickets;
 
 namespace WsAuth.Internal;
 
@@ -49,6 +50,11 @@ internal sealed partial class QueryTokenWebSocketAuthenticator : IWebSocketAuthe
         if (string.IsNullOrEmpty(token))
         {
             return WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.TokenMissing, StatusCodes.Status400BadRequest);
+        }
+
+        if (TicketWebSocketAuthenticator.AsAccessToken(context.HttpContext) && TicketCodec.IsTicketShaped(token))
+        {
+            return WebSocketAuthenticateResult.NoCredentials; // a WsAuth ticket sent as SignalR's access_token: the ticket method's
         }
 
         return await TokenValidation.ValidateAsync(_validator, token, context.HttpContext, cancellationToken);
