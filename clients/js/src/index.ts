@@ -21,5 +21,6 @@ export {
   type ControlMessage,
   type TokenProtocolFormat,
 } from './protocol.js';
+export { ticketAccessTokenFactory, type TicketAccessTokenFactoryOptions } from './signalr.js';
 export type { WsAuthMethod, WsAuthSocketOptions } from './options.js';
 export { WsAuthSocket, connect, type WsAuthSocketEventMap } from './socket.js';

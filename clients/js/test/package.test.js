@@ -8,7 +8,7 @@ import * as runtime from '../dist/index.js';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
-const modules = ['backoff', 'codes', 'credentials', 'errors', 'events', 'index', 'options', 'protocol', 'socket'];
+const modules = ['backoff', 'codes', 'credentials', 'errors', 'events', 'index', 'options', 'protocol', 'signalr', 'socket'];
 
 /** What `npm pack` would publish (scripts skipped: `npm test` has just built dist). */
 async function packedFiles() {

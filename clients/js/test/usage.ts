@@ -23,3 +23,14 @@ void [state, unauthorized, entries, connect('/ws', { method: 'cookie' })];
 void new WsAuthSocket('/ws', { method: 'bearer' });
 // @ts-expect-error close events carry no data
 void socket.addEventListener('close', (e) => e.data);
+
+// The SignalR helper type-checks as @microsoft/signalr's accessTokenFactory.
+import { HubConnectionBuilder, HttpTransportType } from '@microsoft/signalr';
+import { ticketAccessTokenFactory } from '../dist/index.js';
+const hub = new HubConnectionBuilder()
+  .withUrl('/hubs/echo', { accessTokenFactory: ticketAccessTokenFactory(), transport: HttpTransportType.WebSockets })
+  .withAutomaticReconnect()
+  .build();
+void hub;
+// @ts-expect-error the ticket URL is a string or URL
+void ticketAccessTokenFactory({ ticketUrl: 42 });
