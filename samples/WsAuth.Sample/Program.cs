@@ -73,6 +73,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         };
     });
 builder.Services.AddAuthorization();
+builder.Services.AddSignalR(); // the hub on /hubs/echo (SampleSignalR.cs, docs/signalr.md)
 
 // Malformed JSON at /auth/login is the client's mistake: answer 400, never an exception page, in Development too.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
@@ -156,6 +157,7 @@ if (trustForwardedHeaders)
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseSampleClientScripts(); // clients/js/dist at /js/: the page uses the real browser client
+app.UseSignalRClientScript(); // @microsoft/signalr from clients/js/node_modules at /lib/signalr/
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSocketAuth();
@@ -194,6 +196,9 @@ app.Map(SampleRoutes.Socket, EchoEndpoint.HandleAsync);
 // handshake, but the cookie method is not asked here, so the first-message card works whether or not the page is logged in.
 app.Map(SampleRoutes.FirstMessageSocket, EchoEndpoint.HandleAsync)
     .WithWebSocketAuthMethods(WebSocketAuthDefaults.FirstMessageMethod);
+
+// SignalR over WsAuth: negotiate with the login cookie, the WebSocket with a fresh ticket from accessTokenFactory.
+app.MapEchoHub();
 
 app.MapHealthChecks("/healthz");
 
