@@ -139,7 +139,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             (app, _) =>
             {
                 app.UseClientScripts(RepositoryPaths.ClientScripts);
+                app.UseSignalRClientScript(RepositoryPaths.SignalRScripts);
                 app.MapGet("/", () => Results.Content(ForeignPage.Html, "text/html; charset=utf-8"));
+                app.MapGet("/signalr", () => Results.Content(ForeignPage.SignalRHtml, "text/html; charset=utf-8"));
                 WireProtocolStub.Map(app);
             },
             address: IPAddress.Loopback);
@@ -185,6 +187,30 @@ internal static class ForeignPage
         </body></html>
         """;
 
+    /// <summary>
+    /// The page of another origin with the @microsoft/signalr client, connecting to the sample's hub as a hijacking page
+    /// would: straight to the WebSocket (negotiate is a CORS request it could not read), with the visitor's cookie and
+    /// no ticket (the ticket endpoint refuses other origins). Reports <c>data-outcome</c> (open or refused) in <c>#result</c>.
+    /// </summary>
+    public const string SignalRHtml = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Another site</title></head>
+        <body>
+          <p id="result" data-testid="result">pending</p>
+          <script src="/lib/signalr/signalr.min.js"></script>
+          <script>
+            const result = document.querySelector('#result');
+            const hub = new signalR.HubConnectionBuilder()
+              .withUrl('http://app.wsauth.test/hubs/echo', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+              .build();
+            hub.start()
+              .then(() => hub.invoke('WhoAmI'))
+              .then((me) => { result.dataset.outcome = 'open'; result.textContent = JSON.stringify(me); })
+              .catch((e) => { result.dataset.outcome = 'refused'; result.textContent = e.message; });
+          </script>
+        </body></html>
+        """;
+
     /// <summary>The URL of this page on <paramref name="origin"/>, opening the sample's socket with the given query.</summary>
     public static string Url(string origin, string query = "")
         => $"{origin}/?target={Uri.EscapeDataString("ws://app.wsauth.test/ws")}{query}";
@@ -218,6 +244,9 @@ internal static class RepositoryPaths
 
     /// <summary>The compiled browser client (building WsAuth.Sample, which these tests reference, compiles it).</summary>
     public static string ClientScripts => Path.Combine(Root, "clients", "js", "dist");
+
+    /// <summary>The @microsoft/signalr browser bundle, a dev dependency of clients/js (installed when the sample builds).</summary>
+    public static string SignalRScripts => Path.Combine(Root, "clients", "js", "node_modules", "@microsoft", "signalr", "dist", "browser");
 
     private static string FindRoot()
     {
