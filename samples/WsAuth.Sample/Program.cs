@@ -159,8 +159,8 @@ app.UseStaticFiles();
 app.UseSampleClientScripts(); // clients/js/dist at /js/: the page uses the real browser client
 app.UseSignalRClientScript(); // @microsoft/signalr from clients/js/node_modules at /lib/signalr/
 app.UseAuthentication();
+app.UseWebSocketAuth();  // before UseAuthorization: the hub's [Authorize] sees the user WsAuth admitted on WebSocket handshakes
 app.UseAuthorization();
-app.UseWebSocketAuth();
 
 app.MapPost("/auth/login", async (LoginRequest request, HttpContext context, SampleTokens tokens) =>
 {

@@ -214,12 +214,41 @@ public sealed class SignalRHubTests
         }
     }
 
+    [Fact]
+    public async Task BrowserStyleAccessToken_IsRedeemedOnce_AndAspNetCoresRequestLogShowsIt_WhichDocsSignalRMdFixes()
+    {
+        // Arrange: the browser client's form, /hubs/echo?id=...&access_token=<ticket>, here without negotiate
+        await using var app = await StartAsync();
+        using var client = await LoggedInClientAsync(app);
+        var ticket = await client.NextTicketAsync();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.HttpUri, HubPath + "?access_token=" + ticket), o =>
+            {
+                o.SkipNegotiation = true;
+                o.Transports = HttpTransportType.WebSockets;
+            })
+            .Build();
+
+        // Act
+        await hub.StartAsync();
+        var me = await hub.InvokeAsync<WhoAmIAnswer>("WhoAmI");
+
+        // Assert: admitted by the ticket; WsAuth never logs it, but ASP.NET Core's hosting log writes the whole URL at
+        // Information ("Request starting ... access_token=..."): docs/signalr.md says to raise that category to Warning.
+        Assert.Equal(WebSocketAuthDefaults.TicketMethod, me.Method);
+        var logs = app.Logs.GetSnapshot();
+        Assert.DoesNotContain(logs.Where(r => r.Category?.StartsWith("WsAuth", StringComparison.Ordinal) == true), r => r.Message.Contains(ticket, StringComparison.Ordinal));
+        Assert.Contains(logs, r => r.Category == "Microsoft.AspNetCore.Hosting.Diagnostics" && r.Message.Contains("access_token=" + ticket, StringComparison.Ordinal));
+        Assert.Contains(logs, r => r.Id.Name == "TicketUrlsLogged");
+    }
+
     private static Task<KestrelTestApp> StartAsync(
         bool optIn = true,
         FakeTimeProvider? time = null,
         bool revocation = false,
         Action<WebSocketAuthOptions>? auth = null)
         => TicketTestApp.StartAsync(
+            webSocketAuthBeforeAuthorization: true,
             auth: o =>
             {
                 if (time is not null)

@@ -29,7 +29,8 @@ public static class TicketTestApp
         Action<WebApplication, KestrelTestApp>? map = null,
         Func<WebApplication, IEndpointConventionBuilder>? mapTickets = null,
         Action<WebApplication>? beforeAuth = null,
-        HttpProtocols protocols = HttpProtocols.Http1)
+        HttpProtocols protocols = HttpProtocols.Http1,
+        bool webSocketAuthBeforeAuthorization = false)
         => KestrelTestApp.StartAsync(
             b =>
             {
@@ -60,8 +61,17 @@ public static class TicketTestApp
             {
                 beforeAuth?.Invoke(app);
                 app.UseAuthentication();
-                app.UseAuthorization();
-                app.UseWebSocketAuth();
+                if (webSocketAuthBeforeAuthorization)
+                {
+                    // The SignalR recipe's order: [Authorize] on a hub sees WsAuth's user on WebSocket handshakes.
+                    app.UseWebSocketAuth();
+                    app.UseAuthorization();
+                }
+                else
+                {
+                    app.UseAuthorization();
+                    app.UseWebSocketAuth();
+                }
                 app.MapPost("/login", async (HttpContext context, string user) =>
                 {
                     var claims = new List<Claim> { new(ClaimTypes.Name, user), new("department", "research") };
