@@ -40,6 +40,7 @@ public class SignalRInChromiumTests(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Trait("Matrix", "O1")]
     [Fact]
     public async Task PageOfAnotherOrigin_WithTheVisitorsCookie_IsRefusedByOrigin()
     {

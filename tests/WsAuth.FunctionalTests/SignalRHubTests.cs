@@ -46,6 +46,7 @@ public sealed class SignalRHubTests
         Assert.Equal(2, client.TicketsFetched); // one sent with negotiate (unused), one redeemed by the WebSocket
     }
 
+    [Trait("Matrix", "T1")]
     [Fact]
     public async Task ReplayedTicket_IsRefused()
     {
@@ -65,6 +66,7 @@ public sealed class SignalRHubTests
         Assert.Equal(HubConnectionState.Connected, first.State);
     }
 
+    [Trait("Matrix", "O1")]
     [Fact]
     public async Task CrossOrigin_WithTheVictimsCookieAndTicket_IsRefused()
     {
@@ -190,6 +192,7 @@ public sealed class SignalRHubTests
         Assert.Contains(app.Logs.GetSnapshot(), r => r.Message.Contains("revoked", StringComparison.Ordinal) && r.Message.Contains("4401", StringComparison.Ordinal));
     }
 
+    [Trait("Matrix", "L1")]
     [Fact]
     public async Task NoTicket_InAnyWsAuthLogLine()
     {

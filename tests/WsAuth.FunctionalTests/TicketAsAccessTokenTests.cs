@@ -18,6 +18,7 @@ public sealed class TicketAsAccessTokenTests
 {
     private const string Origin = "https://app.example.com";
 
+    [Trait("Matrix", "AV7")]
     [Theory]
     [InlineData("ACCESS_TOKEN")]
     [InlineData("%61ccess_token")]
