@@ -20,6 +20,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestHeaderCount = 100;
     kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
 });
+// The hub on /hubs/echo (SampleSignalR.cs, docs/signalr.md). Added before the WebSocket options below: AddSignalR turns
+// the WebSocket middleware's keep-alive pings off (SignalR pings on its own), and the sample keeps them for /ws.
+builder.Services.AddSignalR();
 builder.Services.Configure<WebSocketOptions>(o =>
 {
     o.KeepAliveInterval = TimeSpan.FromSeconds(30);
@@ -73,7 +76,6 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         };
     });
 builder.Services.AddAuthorization();
-builder.Services.AddSignalR(); // the hub on /hubs/echo (SampleSignalR.cs, docs/signalr.md)
 
 // Malformed JSON at /auth/login is the client's mistake: answer 400, never an exception page, in Development too.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
