@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using WsAuth.Stores;
 
 namespace WsAuth.Postgres;
 
@@ -15,16 +16,9 @@ namespace WsAuth.Postgres;
 /// </summary>
 internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHealthCheck
 {
-    /// <summary>While the database keeps failing, one error line per this interval; the rest go to Debug.</summary>
-    private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(10);
-
     private readonly NpgsqlDataSource _dataSource;
-    private readonly TimeSpan _budget;
     private readonly int _commandTimeoutSeconds;
-    private readonly TimeProvider _wallClock;
-    private readonly ILogger _logger;
-    private int _failing;
-    private long _lastErrorLogged;
+    private readonly StoreOperations _operations;
 
     public PostgresTicketStore(PostgresTicketDataSource dataSource, IOptions<PostgresTicketStoreOptions> options, ILogger<PostgresTicketStore> logger)
         : this(dataSource.DataSource, options.Value, TimeProvider.System, logger)
@@ -35,12 +29,10 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHeal
     {
         _dataSource = dataSource;
         Table = new PostgresTicketTable(options.Schema, options.TableName, options.UnloggedTable);
-        _budget = options.OperationTimeout;
 
         // A backstop for the server side; the budget below is what the caller waits at most.
         _commandTimeoutSeconds = (int)Math.Ceiling(options.OperationTimeout.TotalSeconds) + 1;
-        _wallClock = wallClock;
-        _logger = logger;
+        _operations = new StoreOperations("PostgreSQL", options.OperationTimeout, wallClock, new AvailabilityLog(logger, Table.QualifiedName));
     }
 
     public PostgresTicketTable Table { get; }
@@ -49,7 +41,7 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHeal
     {
         ArgumentNullException.ThrowIfNull(ticketId);
         ArgumentNullException.ThrowIfNull(data);
-        return RunAsync("store a ticket", async token =>
+        return _operations.RunAsync("store a ticket", async token =>
         {
             using var command = _dataSource.CreateCommand(Table.InsertSql);
             command.CommandTimeout = _commandTimeoutSeconds;
@@ -64,7 +56,7 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHeal
     public ValueTask<byte[]?> ConsumeAsync(string ticketId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticketId);
-        return RunAsync<byte[]?>("redeem a ticket", async token =>
+        return _operations.RunAsync<byte[]?>("redeem a ticket", async token =>
         {
             using var command = _dataSource.CreateCommand(Table.ConsumeSql);
             command.CommandTimeout = _commandTimeoutSeconds;
@@ -83,7 +75,7 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHeal
         string? problem;
         try
         {
-            problem = await RunAsync("answer a health check", async token =>
+            problem = await _operations.RunAsync("answer a health check", async token =>
             {
                 using var command = _dataSource.CreateCommand("SELECT pg_is_in_recovery(), to_regclass($1) IS NOT NULL");
                 command.CommandTimeout = _commandTimeoutSeconds;
@@ -119,7 +111,7 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHeal
         long total = 0;
         for (var batch = 0; batch < 100; batch++)
         {
-            var deleted = await RunAsync("delete expired tickets", async token =>
+            var deleted = await _operations.RunAsync("delete expired tickets", async token =>
             {
                 using var command = _dataSource.CreateCommand(Table.CleanupSql);
                 command.CommandTimeout = _commandTimeoutSeconds;
@@ -136,97 +128,14 @@ internal sealed partial class PostgresTicketStore : IWebSocketTicketStore, IHeal
         return total;
     }
 
-    /// <summary>
-    /// Runs one database operation under the budget. The caller gets its result, or an exception when the database
-    /// failed or did not answer in time (a <see cref="TimeoutException"/> then); an abandoned operation is cancelled and
-    /// its outcome observed in the background.
-    /// </summary>
-    private async ValueTask<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool report = true)
+    /// <summary>The store's availability lines. Npgsql's messages name the server and the error, never the password or the statement's parameters.</summary>
+    private sealed class AvailabilityLog(ILogger logger, string table) : IStoreAvailabilityLog
     {
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(_budget);
-        Task<T> task;
-        try
-        {
-            task = work(budget.Token);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (report)
-            {
-                ReportFailure(operation, ex);
-            }
+        public void Unavailable(string operation, Exception exception) => Log.Unavailable(logger, operation, table, exception);
 
-            throw;
-        }
+        public void StillUnavailable(string operation, Exception exception) => Log.StillUnavailable(logger, operation, exception.GetType().FullName);
 
-        try
-        {
-            // Commands are disposed synchronously (no I/O). WaitAsync: a stalled network must not hold the caller past the budget, even while Npgsql's own cancellation
-            // of the command is still on its way.
-            var result = await task.WaitAsync(budget.Token).ConfigureAwait(false);
-            if (report)
-            {
-                ReportSuccess();
-            }
-
-            return result;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Observe(task);
-            throw;
-        }
-        catch (OperationCanceledException ex) when (budget.IsCancellationRequested)
-        {
-            Observe(task);
-            var timeout = new TimeoutException($"PostgreSQL did not {operation} within {_budget.TotalMilliseconds:0} ms.", ex);
-            if (report)
-            {
-                ReportFailure(operation, timeout);
-            }
-
-            throw timeout;
-        }
-        catch (Exception ex)
-        {
-            Observe(task);
-            if (report)
-            {
-                ReportFailure(operation, ex);
-            }
-
-            throw;
-        }
-    }
-
-    private static void Observe(Task task)
-        => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-    private void ReportFailure(string operation, Exception exception)
-    {
-        Interlocked.Exchange(ref _failing, 1);
-        var now = _wallClock.GetTimestamp();
-        var last = Interlocked.Read(ref _lastErrorLogged);
-        if ((last == 0 || _wallClock.GetElapsedTime(last, now) >= ErrorLogInterval)
-            && Interlocked.CompareExchange(ref _lastErrorLogged, now, last) == last)
-        {
-            // Npgsql's messages name the server and the error, never the password or the statement's parameters.
-            Log.Unavailable(_logger, operation, Table.QualifiedName, exception);
-        }
-        else
-        {
-            Log.StillUnavailable(_logger, operation, exception.GetType().FullName);
-        }
-    }
-
-    private void ReportSuccess()
-    {
-        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
-        {
-            Interlocked.Exchange(ref _lastErrorLogged, 0);
-            Log.Recovered(_logger, Table.QualifiedName);
-        }
+        public void Recovered() => Log.Recovered(logger, table);
     }
 
     // Event ids 300-399 belong to WsAuth.Postgres; never renumber or reuse one. No ticket or connection string is logged.

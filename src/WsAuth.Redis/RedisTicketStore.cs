@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using WsAuth.Stores;
 
 namespace WsAuth.Redis;
 
@@ -12,7 +13,8 @@ namespace WsAuth.Redis;
 /// redemptions on any instance exactly one gets the data. Only single-key commands, so Redis Cluster works.
 /// </summary>
 /// <remarks>
-/// Each operation runs under a wall-clock budget (<see cref="RedisTicketStoreOptions.OperationTimeout"/>): a Redis that
+/// Each operation runs under a wall-clock budget (<see cref="RedisTicketStoreOptions.OperationTimeout"/>, through
+/// <see cref="StoreOperations"/>): a Redis that
 /// is down, paused, out of memory or read-only makes the operation throw, so WsAuth answers 503 and never accepts. Nothing
 /// is retried, so a redemption whose reply was lost burns the ticket rather than risking a second use. The connection
 /// reconnects by itself, so the store recovers without restarting the app. Its health check writes one key under the
@@ -20,20 +22,13 @@ namespace WsAuth.Redis;
 /// </remarks>
 internal sealed partial class RedisTicketStore : IWebSocketTicketStore, IHealthCheck
 {
-    /// <summary>While Redis keeps failing, one error line per this interval; the rest go to Debug.</summary>
-    private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(10);
-
     private static readonly TimeSpan MinimumTimeToLive = TimeSpan.FromMilliseconds(1);
 
     private readonly RedisTicketConnection _connection;
     private readonly string _prefix;
     private readonly RedisKey _healthKey;
-    private readonly TimeSpan _budget;
     private readonly TimeProvider _time;
-    private readonly TimeProvider _wallClock;
-    private readonly ILogger _logger;
-    private int _failing;
-    private long _lastErrorLogged;
+    private readonly StoreOperations _operations;
 
     public RedisTicketStore(
         RedisTicketConnection connection,
@@ -50,10 +45,8 @@ internal sealed partial class RedisTicketStore : IWebSocketTicketStore, IHealthC
         _connection = connection;
         _prefix = options.KeyPrefix;
         _healthKey = new RedisKey(options.KeyPrefix + "health");
-        _budget = options.OperationTimeout;
         _time = time;
-        _wallClock = wallClock;
-        _logger = logger;
+        _operations = new StoreOperations("Redis", options.OperationTimeout, wallClock, new AvailabilityLog(logger));
     }
 
     /// <summary>The key of a ticket id.</summary>
@@ -70,7 +63,7 @@ internal sealed partial class RedisTicketStore : IWebSocketTicketStore, IHealthC
             timeToLive = MinimumTimeToLive;
         }
 
-        return RunAsync("store a ticket", async () =>
+        return _operations.RunAsync("store a ticket", async _ =>
         {
             var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
 
@@ -85,7 +78,7 @@ internal sealed partial class RedisTicketStore : IWebSocketTicketStore, IHealthC
     {
         ArgumentNullException.ThrowIfNull(ticketId);
         var key = Key(ticketId);
-        return RunAsync<byte[]?>("redeem a ticket", async () =>
+        return _operations.RunAsync<byte[]?>("redeem a ticket", async _ =>
         {
             var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
             if (_connection.UseGetDelete)
@@ -104,7 +97,7 @@ internal sealed partial class RedisTicketStore : IWebSocketTicketStore, IHealthC
         try
         {
             // A write, so that a Redis that is out of memory or read-only is unhealthy too; one key, under the prefix.
-            await RunAsync("answer a health check", async () =>
+            await _operations.RunAsync("answer a health check", async _ =>
             {
                 var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
                 return await database.StringSetAsync(_healthKey, "ok", TimeSpan.FromMinutes(1)).ConfigureAwait(false);
@@ -141,94 +134,14 @@ internal sealed partial class RedisTicketStore : IWebSocketTicketStore, IHealthC
         return code.Length is > 0 and <= 16 && code.All(char.IsAsciiLetterUpper) ? code : "error";
     }
 
-    /// <summary>
-    /// Runs one Redis operation under the budget. The caller gets its result, or an exception when Redis failed or did
-    /// not answer in time (a <see cref="TimeoutException"/> then); an abandoned operation is observed in the background.
-    /// </summary>
-    private async ValueTask<T> RunAsync<T>(string operation, Func<Task<T>> work, CancellationToken cancellationToken, bool report = true)
+    /// <summary>The store's availability lines: only what <see cref="Describe"/> says of an exception.</summary>
+    private sealed class AvailabilityLog(ILogger logger) : IStoreAvailabilityLog
     {
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(_budget);
-        Task<T> task;
-        try
-        {
-            task = work();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (report)
-            {
-                ReportFailure(operation, ex);
-            }
+        public void Unavailable(string operation, Exception exception) => Log.Unavailable(logger, operation, Describe(exception));
 
-            throw;
-        }
+        public void StillUnavailable(string operation, Exception exception) => Log.StillUnavailable(logger, operation, Describe(exception));
 
-        try
-        {
-            // WaitAsync: StackExchange.Redis commands cannot be cancelled; a paused or hung server must not hold the caller past the budget.
-            var result = await task.WaitAsync(budget.Token).ConfigureAwait(false);
-            if (report)
-            {
-                ReportSuccess();
-            }
-
-            return result;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Observe(task);
-            throw;
-        }
-        catch (OperationCanceledException ex) when (budget.IsCancellationRequested)
-        {
-            Observe(task);
-            var timeout = new TimeoutException($"Redis did not {operation} within {_budget.TotalMilliseconds:0} ms.", ex);
-            if (report)
-            {
-                ReportFailure(operation, timeout);
-            }
-
-            throw timeout;
-        }
-        catch (Exception ex)
-        {
-            Observe(task);
-            if (report)
-            {
-                ReportFailure(operation, ex);
-            }
-
-            throw;
-        }
-    }
-
-    private static void Observe(Task task)
-        => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-    private void ReportFailure(string operation, Exception exception)
-    {
-        Interlocked.Exchange(ref _failing, 1);
-        var now = _wallClock.GetTimestamp();
-        var last = Interlocked.Read(ref _lastErrorLogged);
-        if ((last == 0 || _wallClock.GetElapsedTime(last, now) >= ErrorLogInterval)
-            && Interlocked.CompareExchange(ref _lastErrorLogged, now, last) == last)
-        {
-            Log.Unavailable(_logger, operation, Describe(exception));
-        }
-        else
-        {
-            Log.StillUnavailable(_logger, operation, Describe(exception));
-        }
-    }
-
-    private void ReportSuccess()
-    {
-        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
-        {
-            Interlocked.Exchange(ref _lastErrorLogged, 0);
-            Log.Recovered(_logger);
-        }
+        public void Recovered() => Log.Recovered(logger);
     }
 
     // Event ids 1300-1399 belong to WsAuth.Redis; never renumber or reuse one. No ticket, key or configuration string is

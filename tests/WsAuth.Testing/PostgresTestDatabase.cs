@@ -155,6 +155,10 @@ public static class PostgresTestDatabase
         var stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Xunit.Assert.True(process.ExitCode == 0, $"pg_ctlcluster {version} {name} restart failed: {stderr}");
+
+        // The restart killed every pooled connection of this process: the test helpers' next queries (and the next
+        // restart test's, even when this test fails before its own clean-up) must not meet them.
+        NpgsqlConnection.ClearAllPools();
     }
 }
 

@@ -35,6 +35,13 @@ internal static class SessionSubject
         return issuer is null ? claim.Value : string.Concat(issuer.Length.ToString(CultureInfo.InvariantCulture), ":", issuer, claim.Value);
     }
 
+    /// <summary>
+    /// The subject claim alone (<c>sub</c>, else the name identifier), whoever issued it: the key of revocation (see
+    /// <c>RevocationIdentity</c>).
+    /// </summary>
+    public static string? SubjectOnly(ClaimsPrincipal? principal)
+        => (principal?.FindFirst(SubClaim) ?? principal?.FindFirst(ClaimTypes.NameIdentifier))?.Value is { Length: > 0 } subject ? subject : null;
+
     /// <summary>The key of the per-user rate limits: the identity (issuer and subject), else the name.</summary>
     public static string? RateLimitKeyOf(ClaimsPrincipal principal)
     {

@@ -38,6 +38,9 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     private readonly WebSocketAuthFeature _feature;
     private readonly Func<ClaimsPrincipal, Task<bool>>? _authorize;
     private readonly string? _subject;
+
+    // Revocation's key (the subject across issuers), fixed at the start: the registry adds and removes by it.
+    private readonly string? _revocationSubject;
     private readonly DateTimeOffset? _maxEnd;
     private readonly byte[]? _prefix;
 
@@ -92,6 +95,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         _feature = feature;
         _authorize = authorize;
         _subject = SessionSubject.Of(feature.User);
+        _revocationSubject = settings.Revocation is null ? null : RevocationIdentity.SubjectOf(feature.User);
         _maxEnd = settings.MaxSessionLength is { } max ? start + max : null;
         _prefix = controlMessages ? settings.RefreshPrefix : null;
         _credentialExpiresAt = feature.ExpiresAt;
@@ -110,7 +114,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     string IRevocableSession.SessionId => _feature.SessionId ?? string.Empty;
 
-    string? IRevocableSession.Subject => _subject;
+    string? IRevocableSession.Subject => _revocationSubject;
 
     DateTimeOffset? IRevocableSession.IssuedAt => _feature.IssuedAt;
 
@@ -499,7 +503,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         }
 
         var issuedAt = RevocationIdentity.IssuedAt(result.IssuedAt, principal);
-        switch (_settings.Revocation?.Check(subject, issuedAt))
+        switch (_settings.Revocation?.Check(RevocationIdentity.SubjectOf(principal), issuedAt))
         {
             case RevocationVerdict.Revoked:
                 await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Revoked);
