@@ -245,11 +245,50 @@ public sealed class SignalRHubTests
         Assert.Contains(logs, r => r.Id.Name == "TicketUrlsLogged");
     }
 
+    [Fact]
+    public async Task FallbackTransports_AreNotOffered_AndAreRefused_WithTheRecipesWebSocketsOnly()
+    {
+        // Arrange
+        await using var app = await StartAsync();
+        using var client = await LoggedInClientAsync(app);
+
+        // Act: negotiate with the cookie, then a Server-Sent Events and a long-polling request for that connection
+        using var negotiate = await client.Http.PostAsync($"{HubPath}/negotiate?negotiateVersion=1", null);
+        var body = await negotiate.Content.ReadAsStringAsync();
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var token = json.RootElement.GetProperty("connectionToken").GetString();
+        using var sseRequest = new HttpRequestMessage(HttpMethod.Get, $"{HubPath}?id={token}");
+        sseRequest.Headers.Accept.ParseAdd("text/event-stream");
+        using var sse = await client.Http.SendAsync(sseRequest);
+        using var longPolling = await client.Http.GetAsync($"{HubPath}?id={token}");
+
+        // Assert
+        var transports = json.RootElement.GetProperty("availableTransports").EnumerateArray().Select(t => t.GetProperty("transport").GetString()).ToList();
+        Assert.Equal(["WebSockets"], transports);
+        Assert.False(sse.IsSuccessStatusCode);
+        Assert.False(longPolling.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task Hub_WithTheFirstMessageMethodRegistered_IsNeverUpgradedForAFirstMessage()
+    {
+        // Arrange: first-message would answer {"type":"wsauth.authenticated"} into SignalR's stream; on a hub it never runs
+        await using var app = await StartAsync(firstMessage: true);
+
+        // Act
+        var response = await RawHandshake.SendAsync(app.HttpUri, HubPath, [("Origin", TicketTestApp.AllowedOrigin)]);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal(WebSocketAuthFailureReasons.NoCredentials, response.Body);
+    }
+
     private static Task<KestrelTestApp> StartAsync(
         bool optIn = true,
         FakeTimeProvider? time = null,
         bool revocation = false,
-        Action<WebSocketAuthOptions>? auth = null)
+        Action<WebSocketAuthOptions>? auth = null,
+        bool firstMessage = false)
         => TicketTestApp.StartAsync(
             webSocketAuthBeforeAuthorization: true,
             auth: o =>
@@ -267,8 +306,20 @@ public sealed class SignalRHubTests
                 {
                     b.AddRevocation();
                 }
+
+                if (firstMessage)
+                {
+                    b.AddFirstMessage();
+                }
             },
-            services: s => s.AddSignalR(),
+            services: s =>
+            {
+                s.AddSignalR();
+                if (firstMessage)
+                {
+                    s.AddSingleton<IWebSocketTokenValidator>(new TestTokenValidator());
+                }
+            },
             map: (app, _) =>
             {
                 app.MapPost("/login-for", async (HttpContext context, int minutes) =>
@@ -334,6 +385,8 @@ public sealed class SignalRHubTests
         }
 
         public CookieContainer Cookies { get; } = new();
+
+        public HttpClient Http => _http;
 
         public void Dispose() => _http.Dispose();
 
