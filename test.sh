@@ -90,7 +90,7 @@ if [ -f clients/js/package.json ]; then
   log "clients/js: npm test"
   # `npm test` compiles the TypeScript client to clients/js/dist first (pretest), which the sample and the browser
   # tests below serve; node_modules must hold the pinned typescript compiler.
-  (cd clients/js && { [ -f node_modules/typescript/package.json ] || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee "$npm_log"
+  (cd clients/js && { { [ -f node_modules/typescript/package.json ] && [ -f node_modules/@microsoft/signalr/package.json ]; } || npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent; } && npm test) | tee "$npm_log"
   npm_pass=$(grep -E '^# pass' "$npm_log" | awk '{s+=$3} END {print s+0}')
   npm_fail=$(grep -E '^# fail' "$npm_log" | awk '{s+=$3} END {print s+0}')
   npm_summary="$npm_pass passed, $npm_fail failed"
