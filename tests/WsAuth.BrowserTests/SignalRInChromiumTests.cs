@@ -62,4 +62,25 @@ public class SignalRInChromiumTests(BrowserFixture fixture)
         Assert.Contains($"Reason={WebSocketAuthFailureReasons.OriginNotAllowed}", rejection.StateValues);
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task SessionEnd_Closes4401_AndAutomaticReconnect_ComesBackWithAFreshTicket()
+    {
+        // Arrange: the sample whose sessions end after a few seconds (WsAuth:Sessions:MaxSessionLength)
+        var page = await fixture.NewPageAsync();
+        await SamplePage.OpenAndLogInAsync(page, "alice", BrowserFixture.CappedSessionsOrigin);
+        var tickets = fixture.CappedSessions.TicketRequests.Count;
+
+        // Act
+        await page.ClickAsync("#signalr-connect");
+
+        // Assert: WsAuth closed the hub's socket (4401), SignalR reconnected with a new ticket, WhoAmI answers again
+        await SamplePage.WaitForLogLinesAsync(page, "signalr ← WhoAmI", 1);
+        await SamplePage.WaitForLogLinesAsync(page, "signalr: reconnecting", 1);
+        await SamplePage.WaitForLogLinesAsync(page, "signalr ← WhoAmI", 2);
+        await Expect(page.GetByTestId("signalr-status")).ToHaveAttributeAsync("data-method", "ticket");
+        Assert.True(fixture.CappedSessions.TicketRequests.Skip(tickets).Count(r => r.Status == 200) >= 3);
+        Assert.Contains(fixture.CappedSessions.Logs.GetSnapshot(), e => e.Id.Name == "SessionClosed" && e.AllText.Contains("4401", StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
 }

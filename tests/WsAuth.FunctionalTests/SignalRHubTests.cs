@@ -246,6 +246,27 @@ public sealed class SignalRHubTests
     }
 
     [Fact]
+    public async Task AttributeOnTheHubClass_OptsInLikeTheConvention()
+    {
+        // Arrange: [WebSocketTicketsAsAccessToken] on the hub, mapped without the convention
+        await using var app = await StartAsync(optIn: false);
+        using var client = await LoggedInClientAsync(app);
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(app.HttpUri, "/hubs/attributed"), o =>
+        {
+            o.Transports = HttpTransportType.WebSockets;
+            o.Cookies = client.Cookies;
+            o.AccessTokenProvider = client.Provider;
+        }).Build();
+
+        // Act
+        await hub.StartAsync();
+        var me = await hub.InvokeAsync<WhoAmIAnswer>("WhoAmI");
+
+        // Assert
+        Assert.Equal(WebSocketAuthDefaults.TicketMethod, me.Method);
+    }
+
+    [Fact]
     public async Task FallbackTransports_AreNotOffered_AndAreRefused_WithTheRecipesWebSocketsOnly()
     {
         // Arrange
@@ -328,6 +349,7 @@ public sealed class SignalRHubTests
                     var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "alice"), new Claim(ClaimTypes.NameIdentifier, "alice")], CookieAuthenticationDefaults.AuthenticationScheme);
                     await context.SignInAsync(new ClaimsPrincipal(identity), new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now.AddMinutes(minutes) });
                 });
+                app.MapHub<AttributedEchoHub>("/hubs/attributed", o => o.Transports = HttpTransportType.WebSockets);
                 var hub = app.MapHub<TestEchoHub>(HubPath, o => o.Transports = HttpTransportType.WebSockets);
                 if (optIn)
                 {
@@ -412,6 +434,13 @@ public sealed class SignalRHubTests
     }
 
     private sealed record WhoAmIAnswer(string? User, string? Method);
+
+    [Authorize]
+    [WebSocketTicketsAsAccessToken]
+    private sealed class AttributedEchoHub : Hub
+    {
+        public WhoAmIAnswer WhoAmI() => new(Context.User?.Identity?.Name, Context.GetHttpContext()?.GetWebSocketAuth()?.Method);
+    }
 
     [Authorize]
     private sealed class TestEchoHub : Hub
