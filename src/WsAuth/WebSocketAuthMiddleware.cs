@@ -81,6 +81,8 @@ internal sealed partial class WebSocketAuthMiddleware
         _rateLimiter = rateLimiter;
         _logger = loggerFactory.CreateLogger<WebSocketAuthMiddleware>();
 
+        EndpointMetadataValidator.Validate(services, _options);
+
         var hasValidator = services.GetService<IServiceProviderIsService>()?.IsService(typeof(IWebSocketTokenValidator)) ?? false;
         if (_firstMessage is not null && !hasValidator)
         {

@@ -450,3 +450,53 @@ public sealed class SignalRHubTests
         public string Echo(string text) => text;
     }
 }
+
+/// <summary>A hub that takes tickets as its access token without the ticket method fails the start, naming the fix.</summary>
+public sealed class SignalRStartupValidationTests
+{
+    [Fact]
+    public async Task TicketsAsAccessToken_WithoutAddTickets_FailsAtStartup_NamingTheFix()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(ws => ws.AddCookie(), hub => hub.WithWebSocketTicketsAsAccessToken()));
+
+        Assert.Contains("/hubs/echo", error.Message, StringComparison.Ordinal);
+        Assert.Contains(".AddTickets()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TicketsAsAccessToken_OnAHubThatDoesNotAllowTickets_FailsAtStartup_NamingTheFix()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(
+            ws => ws.AddTickets().AddCookie(),
+            hub => hub.WithWebSocketTicketsAsAccessToken().WithWebSocketAuthMethods(WebSocketAuthDefaults.CookieMethod)));
+
+        Assert.Contains("WithWebSocketAuthMethods(\"cookie\")", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"ticket\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TicketsAsAccessToken_WithTickets_Starts()
+    {
+        await using var app = await StartAsync(ws => ws.AddTickets(), hub => hub.WithWebSocketTicketsAsAccessToken());
+        Assert.NotNull(app.HttpUri);
+    }
+
+    private static Task<KestrelTestApp> StartAsync(Action<WebSocketAuthBuilder> methods, Action<HubEndpointConventionBuilder> hub)
+        => KestrelTestApp.StartAsync(
+            b =>
+            {
+                b.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+                b.Services.AddAuthorization();
+                b.Services.AddSignalR();
+                methods(b.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add("https://app.example.com")));
+            },
+            (app, _) =>
+            {
+                app.UseAuthentication();
+                app.UseWebSocketAuth();
+                app.UseAuthorization();
+                hub(app.MapHub<EmptyHub>("/hubs/echo"));
+            });
+
+    private sealed class EmptyHub : Hub;
+}
