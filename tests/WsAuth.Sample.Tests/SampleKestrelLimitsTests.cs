@@ -24,6 +24,7 @@ public class SampleKestrelLimitsTests
         {
             b.UseEnvironment("Development");
             b.UseSetting("WsAuth:AllowedOrigins:0", SampleClient.Origin);
+            b.UseSetting("urls", "http://127.0.0.1:0"); // never Kestrel's default port 5000: other tests and processes start samples too
         });
         sample.UseKestrel(0);
         sample.StartServer();
@@ -51,6 +52,7 @@ public class SampleKestrelLimitsTests
         {
             b.UseEnvironment("Development");
             b.UseSetting("WsAuth:AllowedOrigins:0", SampleClient.Origin);
+            b.UseSetting("urls", "http://127.0.0.1:0"); // never Kestrel's default port 5000: other tests and processes start samples too
         });
         sample.UseKestrel(0);
         sample.StartServer();
