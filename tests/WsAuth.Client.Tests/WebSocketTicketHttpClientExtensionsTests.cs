@@ -61,6 +61,39 @@ public class WebSocketTicketHttpClientExtensionsTests
     }
 
     [Fact]
+    public async Task AccessTokenProvider_PostsOnEveryCall_AndReturnsEachFreshTicket()
+    {
+        var issued = 0;
+        await using var server = await TicketServer.StartAsync(context =>
+        {
+            var n = Interlocked.Increment(ref issued);
+            return context.Response.WriteAsync($$"""{"ticket":"T-{{n}}","expiresIn":30}""");
+        });
+        using var http = new HttpClient();
+        var provider = http.WebSocketTicketAccessTokenProvider(server.TicketEndpoint);
+
+        Assert.Equal("T-1", await provider());
+        Assert.Equal("T-2", await provider());
+        Assert.Equal(2, issued);
+    }
+
+    [Fact]
+    public async Task AccessTokenProvider_ErrorStatus_ThrowsWithTheStatus_NeverTheBody()
+    {
+        await using var server = await TicketServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = 401;
+            return context.Response.WriteAsync("SECRET-BODY");
+        });
+        using var http = new HttpClient();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.WebSocketTicketAccessTokenProvider(server.TicketEndpoint)());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.DoesNotContain("SECRET-BODY", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RequestWebSocketTicket_AHugeAnswer_IsRefused()
     {
         await using var server = await TicketServer.StartAsync(context => context.Response.WriteAsync("{\"ticket\":\"" + new string('a', 100_000) + "\"}"));
