@@ -152,14 +152,20 @@ public static class TicketTestApp
     }
 
     /// <summary>A raw handshake to <paramref name="path"/> with <c>?ticket=</c> and an Origin.</summary>
-    /// <summary>Redeems one ticket from every target at once (all released together): the single-use race.</summary>
+    /// <summary>
+    /// Redeems one ticket from every target at once (all released together): the single-use race. Each attempt comes
+    /// from its own loopback address (127.0.1.1, 127.0.1.2, ...), as the many clients racing one leaked ticket would; from a single
+    /// address the rejected attempts would reach the handshake lockout (30 rejected credentials) part-way through the
+    /// race, and how many answered 429 instead of 401 would depend on timing.
+    /// </summary>
     public static async Task<RawResponse[]> RedeemConcurrentlyAsync(IEnumerable<KestrelTestApp> targets, string ticket)
     {
         using var start = new ManualResetEventSlim();
-        var attempts = targets.Select(app => Task.Run(async () =>
+        var attempts = targets.Select((app, i) => Task.Run(async () =>
         {
             start.Wait();
-            return await RedeemAsync(app, ticket);
+            var from = new IPAddress([127, 0, (byte)(1 + (i / 250)), (byte)(1 + (i % 250))]);
+            return await RawHandshake.SendAsync(app.HttpUri, $"/ws?ticket={Uri.EscapeDataString(ticket)}", [("Origin", AllowedOrigin)], localAddress: from);
         })).ToArray();
         start.Set();
         return await Task.WhenAll(attempts);
