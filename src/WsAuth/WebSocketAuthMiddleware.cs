@@ -100,7 +100,10 @@ internal sealed partial class WebSocketAuthMiddleware
             metrics,
             loggerFactory.CreateLogger<SessionWebSocket>(),
             rateLimiter,
-            _revocation);
+            _revocation)
+        {
+            Events = GetEvents,
+        };
 
         Log.Configured(
             _logger,
@@ -280,7 +283,7 @@ internal sealed partial class WebSocketAuthMiddleware
 
             if (result.Failed)
             {
-                if (CountsAsFailure(result.StatusCode, result.FailureReason))
+                if (CredentialOutcomes.CountsTowardLockout(result.StatusCode, result.FailureReason))
                 {
                     _rateLimiter.RecordFailure(client);
                 }
@@ -413,11 +416,6 @@ internal sealed partial class WebSocketAuthMiddleware
         };
 
     /// <summary>Rejected credentials count towards a lockout; an expired one, a server fault or a refusal of a valid user do not.</summary>
-    private static bool CountsAsFailure(int statusCode, string reason)
-        => statusCode == StatusCodes.Status401Unauthorized
-            && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal)
-            && !string.Equals(reason, WebSocketAuthFailureReasons.Revoked, StringComparison.Ordinal);
-
     private static void ApplyHiddenProtocols(HttpContext context, WebSocketAuthenticateContext handshake)
     {
         if (handshake.ProtocolsChanged)

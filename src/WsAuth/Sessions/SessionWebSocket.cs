@@ -478,19 +478,18 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             // Only the type: exception messages from token libraries can carry the token.
             Log.RefreshValidatorThrew(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
             activity?.SetTag(WebSocketAuthTelemetry.ErrorTypeTag, ex.GetType().FullName);
-            result = WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
+            result = CredentialOutcomes.Threw;
         }
 
-        if (result is null || !result.Succeeded)
+        result = CredentialOutcomes.Of(result); // one mapping and one lockout rule for every path
+        if (!result.Succeeded)
         {
-            var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
-            var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
-            if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
+            if (CredentialOutcomes.CountsTowardLockout(result))
             {
                 _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
             }
 
-            await EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
+            await EndRefreshAndCloseAsync(activity, CredentialOutcomes.CloseCode(result), result.FailureReason!);
             return;
         }
 

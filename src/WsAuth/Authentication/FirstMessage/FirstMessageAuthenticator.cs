@@ -167,28 +167,19 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
         {
             // Only the type: exception messages from token libraries can carry the token.
             Log.ValidatorThrew(_logger, ex.GetType().FullName, context.TraceIdentifier);
-            return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
-        }
-
-        if (result is { Succeeded: true })
-        {
-            return FirstMessageOutcome.Authenticate(result.Principal, result.ExpiresAt, result.IssuedAt);
-        }
-
-        if (result is { Failed: true })
-        {
-            var countsAsFailure = result.StatusCode == StatusCodes.Status401Unauthorized
-                && !string.Equals(result.FailureReason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal);
-            return FirstMessageOutcome.Reject(CloseCodes.FromStatus(result.StatusCode), result.FailureReason, countsAsFailure);
+            result = CredentialOutcomes.Threw;
         }
 
         if (result is null)
         {
             Log.ValidatorReturnedNull(_logger, context.TraceIdentifier);
-            return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
         }
 
-        return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.InvalidCredentials, countsAsFailure: true);
+        // One mapping and one lockout rule for every path (CredentialOutcomes).
+        var mapped = CredentialOutcomes.Of(result);
+        return mapped.Succeeded
+            ? FirstMessageOutcome.Authenticate(mapped.Principal, mapped.ExpiresAt, mapped.IssuedAt)
+            : FirstMessageOutcome.Reject(CredentialOutcomes.CloseCode(mapped), mapped.FailureReason!, CredentialOutcomes.CountsTowardLockout(mapped));
     }
 
     private enum ReadKind
