@@ -108,6 +108,7 @@ internal sealed partial class WebSocketAuthMiddleware
                 socket.Dispose();
                 _rateLimiter.RecordFailure(client);
                 RecordClosed(context, start, outcome.CloseCode, outcome.Reason);
+                await RaiseRejectedAfterUpgradeAsync(context, outcome.CloseCode, outcome.Reason); // already closed with 4408
                 return;
             case FirstMessageOutcomeKind.Rejected:
                 if (outcome.CountsAsFailure)
@@ -217,11 +218,16 @@ internal sealed partial class WebSocketAuthMiddleware
     private async Task CloseFirstMessageAsync(HttpContext context, WebSocket socket, long start, int code, string reason)
     {
         RecordClosed(context, start, code, reason);
+        await RaiseRejectedAfterUpgradeAsync(context, code, reason);
         using (socket)
         {
             await WebSocketCloser.CloseAsync(socket, code, reason, _closeWithPolicyViolation, _time, context);
         }
     }
+
+    /// <summary>OnRejected for a first message: the socket is open, so a throwing handler cannot keep it open or crash the host.</summary>
+    private Task RaiseRejectedAfterUpgradeAsync(HttpContext context, int code, string reason)
+        => RejectedEvent.RaiseAfterUpgradeAsync(GetEvents(context), context, WebSocketAuthDefaults.FirstMessageMethod, reason, code, _closeWithPolicyViolation, _logger);
 
     private void RecordClosed(HttpContext context, long start, int code, string reason)
     {

@@ -557,11 +557,17 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     }
 
     /// <summary>A refresh closes the session: counted, traced, then closed.</summary>
-    private Task RejectRefreshAsync(Activity? activity, int code, string reason)
+    private async Task RejectRefreshAsync(Activity? activity, int code, string reason)
     {
         _settings.Metrics.RefreshRejected(_feature.Method, reason);
         WebSocketAuthTelemetry.RefreshRejected(activity, _feature.Method, code, reason);
-        return CloseAsync(code, reason);
+        if (_settings.Events is { } events)
+        {
+            // Never throws: the session closes with this code whatever the handler does.
+            await RejectedEvent.RaiseAfterUpgradeAsync(events(_http), _http, _feature.Method, reason, code, _settings.CloseWithPolicyViolation, _settings.Logger);
+        }
+
+        await CloseAsync(code, reason);
     }
 
     // ---- Send ---------------------------------------------------------------------------------------------------
