@@ -120,45 +120,16 @@ internal sealed partial class WebSocketAuthMiddleware
                 return;
         }
 
-        if (_sessions.HasExpired(outcome.ExpiresAt))
+        // The same admission stage as a handshake; only the way a refusal is sent differs (its close code).
+        var verdict = await CompleteAdmissionAsync(context, endpoint, method, outcome.Principal!, outcome.ExpiresAt, outcome.IssuedAt, handshake.Origin);
+        if (verdict.Refusal is { } refusal)
         {
-            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Expired);
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(refusal.StatusCode), refusal.Reason);
             return;
         }
 
-        var principal = outcome.Principal!;
-        var issuedAt = RevocationIdentity.IssuedAt(outcome.IssuedAt, principal);
-        if (RevocationRejection(principal, issuedAt) is { } revocation)
-        {
-            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(revocation.StatusCode), revocation.Reason);
-            return;
-        }
-
-        var userLimit = _rateLimiter.AcquireUser(principal);
-        if (!userLimit.IsAllowed)
-        {
-            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.TooMany, userLimit.Reason);
-            return;
-        }
-
-        var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
-        if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
-        {
-            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
-            return;
-        }
-
-        var authenticated = new WebSocketAuthenticatedContext(context, method, principal, outcome.ExpiresAt);
-        await GetEvents(context).Authenticated(authenticated);
-        if (authenticated.IsRejected)
-        {
-            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(authenticated.RejectionStatusCode), authenticated.RejectionReason);
-            return;
-        }
-
-        var feature = NewFeature(authenticated.Principal, method, authenticated.ExpiresAt, handshake.Origin, issuedAt);
-        context.Features.Set<IWebSocketAuthFeature>(feature);
-        context.User = authenticated.Principal;
+        var feature = verdict.Feature!;
+        var requirements = verdict.Requirements;
 
         if (firstMessage.SendAcknowledgement)
         {

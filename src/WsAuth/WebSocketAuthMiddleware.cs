@@ -334,46 +334,15 @@ internal sealed partial class WebSocketAuthMiddleware
             return null;
         }
 
-        if (_sessions.HasExpired(result.ExpiresAt))
+        var verdict = await CompleteAdmissionAsync(context, endpoint, winner.Method, result.Principal, result.ExpiresAt, result.IssuedAt, origin);
+        if (verdict.Refusal is { } refusal)
         {
-            // Valid within the clock skew, but already past its expiry: the session would close at once with 4401.
-            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Expired, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
+            await RejectAsync(context, start, winner.Method, refusal.Reason, refusal.StatusCode, refusal.MayCloseAfterUpgrade ? new Closable(endpoint, handshake) : null, refusal.RetryAfter);
             return null;
         }
 
-        var principal = result.Principal;
-        var issuedAt = RevocationIdentity.IssuedAt(result.IssuedAt, principal);
-        if (RevocationRejection(principal, issuedAt) is { } revocation)
-        {
-            await RejectAsync(context, start, winner.Method, revocation.Reason, revocation.StatusCode, revocation.StatusCode == StatusCodes.Status401Unauthorized ? new Closable(endpoint, handshake) : null, revocation.RetryAfter);
-            return null;
-        }
-
-        var userLimit = _rateLimiter.AcquireUser(principal);
-        if (!userLimit.IsAllowed)
-        {
-            await RejectAsync(context, start, winner.Method, userLimit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: userLimit.RetryAfter);
-            return null;
-        }
-
-        var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
-        if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
-        {
-            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Forbidden, StatusCodes.Status403Forbidden, new Closable(endpoint, handshake));
-            return null;
-        }
-
-        var authenticated = new WebSocketAuthenticatedContext(context, winner.Method, principal, result.ExpiresAt);
-        await GetEvents(context).Authenticated(authenticated);
-        if (authenticated.IsRejected)
-        {
-            await RejectAsync(context, start, winner.Method, authenticated.RejectionReason, authenticated.RejectionStatusCode, new Closable(endpoint, handshake));
-            return null;
-        }
-
-        var feature = NewFeature(authenticated.Principal, winner.Method, authenticated.ExpiresAt, origin, issuedAt);
-        context.Features.Set<IWebSocketAuthFeature>(feature);
-        context.User = authenticated.Principal;
+        var feature = verdict.Feature!;
+        var requirements = verdict.Requirements;
         ApplyHiddenProtocols(context, handshake);
 
         var admission = new Admission(_sessions, winner.Method, start);
@@ -395,27 +364,6 @@ internal sealed partial class WebSocketAuthMiddleware
 
     private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// The revocation check of an authenticated credential, for every method (one path): null when it may go on, else
-    /// 401 <c>revoked</c> or 503 <c>revocation_unavailable</c>. Reads only this instance's state: no I/O.
-    /// </summary>
-    private RevocationRefusal? RevocationRejection(ClaimsPrincipal principal, DateTimeOffset? issuedAt)
-        => _revocation?.Check(RevocationIdentity.SubjectOf(principal), issuedAt) switch
-        {
-            RevocationVerdict.Revoked => new RevocationRefusal(WebSocketAuthFailureReasons.Revoked, StatusCodes.Status401Unauthorized, null),
-            RevocationVerdict.Unavailable => new RevocationRefusal(WebSocketAuthFailureReasons.RevocationUnavailable, StatusCodes.Status503ServiceUnavailable, UpgradeRetryAfter),
-            _ => null,
-        };
-
-    /// <summary>The feature endpoint code reads; with a session id when revocation is on.</summary>
-    private WebSocketAuthFeature NewFeature(ClaimsPrincipal principal, string method, DateTimeOffset? expiresAt, string? origin, DateTimeOffset? issuedAt)
-        => new(principal, method, expiresAt, origin)
-        {
-            SessionId = _revocation is null ? null : SessionIds.New(),
-            IssuedAt = issuedAt,
-        };
-
-    /// <summary>Rejected credentials count towards a lockout; an expired one, a server fault or a refusal of a valid user do not.</summary>
     private static void ApplyHiddenProtocols(HttpContext context, WebSocketAuthenticateContext handshake)
     {
         if (handshake.ProtocolsChanged)
@@ -451,33 +399,6 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         return handshake.FallbackProtocol is { } fallback && GuardedWebSocketFeature.Contains(offered, fallback) ? fallback : null;
-    }
-
-    private static Func<ClaimsPrincipal, Task<bool>>? Authorizer(HttpContext context, IReadOnlyList<RequireWebSocketAuthAttribute>? requirements)
-        => requirements is { Count: > 0 } ? principal => AuthorizeAsync(context, principal, requirements) : null;
-
-    private static async Task<bool> AuthorizeAsync(
-        HttpContext context,
-        ClaimsPrincipal principal,
-        IReadOnlyList<RequireWebSocketAuthAttribute> requirements)
-    {
-        IAuthorizationService? authorization = null;
-        foreach (var requirement in requirements)
-        {
-            foreach (var policy in requirement.Policies)
-            {
-                authorization ??= context.RequestServices.GetService<IAuthorizationService>()
-                    ?? throw new InvalidOperationException(
-                        "An endpoint requires WsAuth with an authorization policy, but authorization services are not registered. Call services.AddAuthorization().");
-                var outcome = await authorization.AuthorizeAsync(principal, context, policy);
-                if (!outcome.Succeeded)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 
     private WebSocketAuthEvents GetEvents(HttpContext context)
@@ -522,7 +443,6 @@ internal sealed partial class WebSocketAuthMiddleware
         }
     }
 
-    private sealed record RevocationRefusal(string Reason, int StatusCode, TimeSpan? RetryAfter);
     /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
     private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize, bool ControlMessages);
 
