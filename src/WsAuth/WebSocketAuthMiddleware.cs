@@ -25,7 +25,7 @@ internal sealed partial class WebSocketAuthMiddleware
     private readonly WebSocketAuthOptions _options;
     private readonly OriginPolicy _originPolicy;
     private readonly RegisteredAuthenticator[] _authenticators;
-    private readonly FirstMessageAuthenticator? _firstMessage;
+    private readonly FirstMessageStage? _firstMessage;
     private readonly bool _requireSecureTransport;
     private readonly bool _allowNullOrigin;
     private readonly bool _rejectMissingOrigin;
@@ -59,13 +59,13 @@ internal sealed partial class WebSocketAuthMiddleware
         var handshakeAuthenticators = new List<RegisteredAuthenticator>();
         foreach (var registration in _options.Authenticators)
         {
-            var instance = (IWebSocketAuthenticator)services.GetRequiredService(registration.AuthenticatorType);
-            if (instance is FirstMessageAuthenticator firstMessage)
+            if (registration.AfterUpgrade)
             {
-                _firstMessage = firstMessage;
+                _firstMessage = services.GetRequiredService<FirstMessageStage>();
             }
             else
             {
+                var instance = (IWebSocketAuthenticator)services.GetRequiredService(registration.AuthenticatorType);
                 handshakeAuthenticators.Add(new RegisteredAuthenticator(registration.Method, instance, registration.UsesAmbientCredentials));
             }
         }
