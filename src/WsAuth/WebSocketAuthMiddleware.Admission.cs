@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -109,6 +110,46 @@ internal sealed partial class WebSocketAuthMiddleware
 
         return true;
     }
+
+    /// <summary>
+    /// An admitted handshake: what GuardAsync needs while the endpoint runs, and what the accept wrapper calls with the
+    /// accepted socket. Kept small: it lives as long as the socket.
+    /// </summary>
+    private sealed class Admission(SessionSettings sessions, string method, long start) : IAcceptedWebSocketObserver
+    {
+        public string Method { get; } = method;
+
+        public long Start { get; } = start;
+
+        /// <summary>Set when the credential needs a session: what to start it with once the socket is accepted.</summary>
+        public SessionStart? SessionStart { get; set; }
+
+        /// <summary>The socket endpoint code got (the session when one applies); null until it accepts.</summary>
+        public WebSocket? Socket { get; private set; }
+
+        /// <summary>Set when the endpoint accepted the socket and the credential needs a session.</summary>
+        public SessionWebSocket? Session => Socket as SessionWebSocket;
+
+        /// <summary>When the endpoint accepted the socket (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long AcceptedAt { get; private set; }
+
+        /// <summary>Counts the session open and wraps the socket in a session when one applies.</summary>
+        public WebSocket Accepted(WebSocket socket)
+        {
+            AcceptedAt = sessions.Metrics.SessionStarted(Method, sessions.Time);
+            Socket = socket; // set before the session starts, so that the session count goes down again whatever happens
+            if (SessionStart is { } start)
+            {
+                SessionStart = null;
+                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize, start.ControlMessages) ?? socket;
+            }
+
+            return Socket;
+        }
+    }
+
+    /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
+    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize, bool ControlMessages);
 
     /// <summary>The outcome of <see cref="CompleteAdmissionAsync"/>: the feature set on the request, or a refusal.</summary>
     private sealed record AdmissionVerdict(WebSocketAuthFeature? Feature, IReadOnlyList<RequireWebSocketAuthAttribute>? Requirements, Refusal? Refusal);

@@ -364,87 +364,10 @@ internal sealed partial class WebSocketAuthMiddleware
 
     private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
-    private static void ApplyHiddenProtocols(HttpContext context, WebSocketAuthenticateContext handshake)
-    {
-        if (handshake.ProtocolsChanged)
-        {
-            context.Request.Headers.SecWebSocketProtocol = handshake.RequestedProtocols.Count == 0
-                ? default
-                : string.Join(", ", handshake.RequestedProtocols);
-        }
-    }
-
-    /// <summary>
-    /// The subprotocol WsAuth answers when it accepts a socket itself: the first protocol the endpoint declares (with
-    /// <see cref="WebSocketSubprotocolsAttribute"/>) that the client offered, else the authenticator's fallback
-    /// protocol, else none. Never an undeclared offered entry: it could be a credential.
-    /// </summary>
-    private static string? ChooseProtocol(Endpoint? endpoint, WebSocketAuthenticateContext handshake)
-    {
-        var offered = handshake.RequestedProtocols;
-        if (offered.Count == 0)
-        {
-            return null;
-        }
-
-        if (endpoint?.Metadata.GetMetadata<WebSocketSubprotocolsAttribute>() is { } declared)
-        {
-            foreach (var protocol in declared.Protocols)
-            {
-                if (GuardedWebSocketFeature.Contains(offered, protocol))
-                {
-                    return protocol;
-                }
-            }
-        }
-
-        return handshake.FallbackProtocol is { } fallback && GuardedWebSocketFeature.Contains(offered, fallback) ? fallback : null;
-    }
-
     private WebSocketAuthEvents GetEvents(HttpContext context)
         => _options.EventsType is { } type
             ? (WebSocketAuthEvents)context.RequestServices.GetRequiredService(type)
             : _options.Events;
-
-    /// <summary>
-    /// An admitted handshake: what GuardAsync needs while the endpoint runs, and what the accept wrapper calls with the
-    /// accepted socket. Kept small: it lives as long as the socket.
-    /// </summary>
-    private sealed class Admission(SessionSettings sessions, string method, long start) : IAcceptedWebSocketObserver
-    {
-        public string Method { get; } = method;
-
-        public long Start { get; } = start;
-
-        /// <summary>Set when the credential needs a session: what to start it with once the socket is accepted.</summary>
-        public SessionStart? SessionStart { get; set; }
-
-        /// <summary>The socket endpoint code got (the session when one applies); null until it accepts.</summary>
-        public WebSocket? Socket { get; private set; }
-
-        /// <summary>Set when the endpoint accepted the socket and the credential needs a session.</summary>
-        public SessionWebSocket? Session => Socket as SessionWebSocket;
-
-        /// <summary>When the endpoint accepted the socket (a <see cref="TimeProvider"/> timestamp).</summary>
-        public long AcceptedAt { get; private set; }
-
-        /// <summary>Counts the session open and wraps the socket in a session when one applies.</summary>
-        public WebSocket Accepted(WebSocket socket)
-        {
-            AcceptedAt = sessions.Metrics.SessionStarted(Method, sessions.Time);
-            Socket = socket; // set before the session starts, so that the session count goes down again whatever happens
-            if (SessionStart is { } start)
-            {
-                SessionStart = null;
-                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize, start.ControlMessages) ?? socket;
-            }
-
-            return Socket;
-        }
-    }
-
-    /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
-    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize, bool ControlMessages);
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
 
