@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WsAuth;
 using WsAuth.Internal;
@@ -20,24 +19,14 @@ public static class WebSocketAuthBuilderQueryTokenExtensions
     public static WebSocketAuthBuilder AddQueryToken(this WebSocketAuthBuilder builder, Action<WebSocketQueryTokenOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        var options = services.AddOptions<WebSocketQueryTokenOptions>()
-            .Configure<IServiceProvider>(static (o, sp) =>
-            {
-                if (sp.GetService<IConfiguration>()?.GetSection(WebSocketAuthDefaults.ConfigurationSection + ":QueryToken") is { } section)
-                {
-                    ConfigurationValues.String(section, nameof(WebSocketQueryTokenOptions.ParameterName), v => o.ParameterName = v);
-                }
-            })
-            .Validate(static o => !string.IsNullOrWhiteSpace(o.ParameterName), "WsAuth:QueryToken:ParameterName must not be empty.")
-            .ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
-        builder.Services.TryAddSingleton(static sp => new QueryTokenWebSocketAuthenticator(TokenValidation.Required(sp), sp.GetRequiredService<IOptions<WebSocketQueryTokenOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
-        return builder.AddAuthenticator<QueryTokenWebSocketAuthenticator>(WebSocketAuthDefaults.QueryMethod);
+        builder.Services.AddOptions<WebSocketQueryTokenOptions>()
+            .Validate(static o => !string.IsNullOrWhiteSpace(o.ParameterName), "WsAuth:QueryToken:ParameterName must not be empty.");
+        return TokenAuthenticatorRegistration.Add<WebSocketQueryTokenOptions, QueryTokenWebSocketAuthenticator>(
+            builder,
+            WebSocketAuthDefaults.QueryMethod,
+            WebSocketAuthDefaults.ConfigurationSection + ":QueryToken",
+            static (section, o) => ConfigurationValues.String(section, nameof(WebSocketQueryTokenOptions.ParameterName), v => o.ParameterName = v),
+            configure,
+            static (sp, validator) => new QueryTokenWebSocketAuthenticator(validator, sp.GetRequiredService<IOptions<WebSocketQueryTokenOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
     }
 }

@@ -22,30 +22,22 @@ public static class WebSocketAuthBuilderSubprotocolTokenExtensions
     public static WebSocketAuthBuilder AddSubprotocolToken(this WebSocketAuthBuilder builder, Action<WebSocketSubprotocolTokenOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        var options = services.AddOptions<WebSocketSubprotocolTokenOptions>()
-            .Configure<IServiceProvider>(static (o, sp) =>
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketSubprotocolTokenOptions>, WebSocketSubprotocolTokenOptionsValidator>());
+        return TokenAuthenticatorRegistration.Add<WebSocketSubprotocolTokenOptions, SubprotocolTokenWebSocketAuthenticator>(
+            builder,
+            WebSocketAuthDefaults.SubprotocolMethod,
+            WebSocketAuthDefaults.ConfigurationSection + ":SubprotocolToken",
+            static (section, o) =>
             {
-                if (sp.GetService<IConfiguration>()?.GetSection(WebSocketAuthDefaults.ConfigurationSection + ":SubprotocolToken") is { } section)
+                if (section.GetSection(nameof(WebSocketSubprotocolTokenOptions.Marker)).Exists())
                 {
-                    if (section.GetSection(nameof(WebSocketSubprotocolTokenOptions.Marker)).Exists())
-                    {
-                        // An empty value turns the marker format off.
-                        o.Marker = string.IsNullOrEmpty(section[nameof(WebSocketSubprotocolTokenOptions.Marker)]) ? null : section[nameof(WebSocketSubprotocolTokenOptions.Marker)];
-                    }
-
-                    ConfigurationValues.List(section, nameof(WebSocketSubprotocolTokenOptions.Prefixes), o.Prefixes);
+                    // An empty value turns the marker format off.
+                    o.Marker = string.IsNullOrEmpty(section[nameof(WebSocketSubprotocolTokenOptions.Marker)]) ? null : section[nameof(WebSocketSubprotocolTokenOptions.Marker)];
                 }
-            })
-            .ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketSubprotocolTokenOptions>, WebSocketSubprotocolTokenOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
-        builder.Services.TryAddSingleton(static sp => new SubprotocolTokenWebSocketAuthenticator(TokenValidation.Required(sp), sp.GetRequiredService<IOptions<WebSocketSubprotocolTokenOptions>>()));
-        return builder.AddAuthenticator<SubprotocolTokenWebSocketAuthenticator>(WebSocketAuthDefaults.SubprotocolMethod);
+                ConfigurationValues.List(section, nameof(WebSocketSubprotocolTokenOptions.Prefixes), o.Prefixes);
+            },
+            configure,
+            static (sp, validator) => new SubprotocolTokenWebSocketAuthenticator(validator, sp.GetRequiredService<IOptions<WebSocketSubprotocolTokenOptions>>()));
     }
 }
