@@ -188,6 +188,10 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         foreach (var row in report.Handshakes.Where(r => r.PerSecond is not null && node is not null))
         {
             row.TimesNode = Math.Round(row.PerSecond!.Value / node!.PerSecond!.Value, 2);
+            if (row.ServerUserCpuMicroseconds > 0 && node!.ServerUserCpuMicroseconds > 0)
+            {
+                row.NodeUserCpuMultiple = Math.Round(node.ServerUserCpuMicroseconds!.Value / row.ServerUserCpuMicroseconds!.Value, 2);
+            }
         }
     }
 
@@ -407,6 +411,9 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
                 row.ClientCpuMicroseconds = Math.Round(Median(mine.Select(s => s.ClientCpuMicroseconds!.Value)), 1);
                 row.ServerKernelShare = Math.Round(Median(mine.Select(s => s.ServerKernelShare ?? double.NaN)), 3);
                 row.ServerCpuRatio = Math.Round(Median(mine.Zip(baseline, (m, b) => m.ServerCpuMicroseconds / b.ServerCpuMicroseconds ?? double.NaN)), 3);
+                row.ServerUserCpuMicroseconds = Math.Round(Median(mine.Select(s => s.ServerUserCpuMicroseconds ?? double.NaN)), 1);
+                row.ServerKernelCpuMicroseconds = Math.Round(Median(mine.Select(s => s.ServerCpuMicroseconds!.Value - (s.ServerUserCpuMicroseconds ?? double.NaN))), 1);
+                row.ServerUserCpuRatio = Math.Round(Median(mine.Zip(baseline, (m, b) => m.ServerUserCpuMicroseconds / b.ServerUserCpuMicroseconds ?? double.NaN)), 3);
             }
 
             if (mine.Count > 0 && mine.All(s => s.StoreCpuMicroseconds is not null))

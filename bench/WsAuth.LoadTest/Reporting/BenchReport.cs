@@ -137,6 +137,21 @@ internal sealed class ThroughputRow
     /// <summary>Median over rounds of the share of the server's CPU time spent in the kernel.</summary>
     public double? ServerKernelShare { get; set; }
 
+    /// <summary>
+    /// Median over rounds of the server's user-space CPU time per operation, microseconds: the stack's own work, without
+    /// the kernel's TCP connect/accept/close that every stack pays alike and that hides the difference between them.
+    /// </summary>
+    public double? ServerUserCpuMicroseconds { get; set; }
+
+    /// <summary>Median over rounds of the server's kernel CPU time per operation, microseconds.</summary>
+    public double? ServerKernelCpuMicroseconds { get; set; }
+
+    /// <summary>Median over rounds of (user-space server CPU per operation / bare Kestrel's in the same round).</summary>
+    public double? ServerUserCpuRatio { get; set; }
+
+    /// <summary>The Node peer's user-space CPU per handshake divided by this row's: how many times less the row spends.</summary>
+    public double? NodeUserCpuMultiple { get; set; }
+
     /// <summary>Median over rounds of the load client's CPU time per operation, microseconds.</summary>
     public double? ClientCpuMicroseconds { get; set; }
 
