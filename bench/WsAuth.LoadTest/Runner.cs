@@ -12,7 +12,7 @@ namespace WsAuth.LoadTest;
 /// each round's figure is divided by bare Kestrel's from the same round. Then plain HTTP and echo, bare against WsAuth,
 /// interleaved the same way; then memory per idle connection with fresh servers; then the abuse scenario.
 /// </summary>
-internal sealed class Runner(RunSettings settings, TextWriter log)
+internal sealed partial class Runner(RunSettings settings, TextWriter log)
 {
     private readonly TimeSpan _warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
     private readonly TimeSpan _measure = TimeSpan.FromSeconds(settings.MeasureSeconds);
@@ -76,6 +76,11 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         if (settings.Phases.Contains("abuse"))
         {
             await MeasureAbuseAsync(report, cancellationToken);
+        }
+
+        if (settings.Phases.Contains("leak"))
+        {
+            await MeasureLeaksAsync(report, cancellationToken);
         }
 
         Targets.Evaluate(report);

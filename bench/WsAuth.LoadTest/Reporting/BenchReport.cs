@@ -37,6 +37,8 @@ internal sealed class BenchReport
 
     public List<MemoryRow> Memory { get; set; } = [];
 
+    public List<LeakRow> Leaks { get; set; } = [];
+
     public AbuseResult Abuse { get; set; } = new();
 
     public List<TargetCheck> Targets { get; set; } = [];
@@ -169,6 +171,39 @@ internal sealed class ThroughputRow
     public List<double> RoundsPerSecond { get; set; } = [];
 
     public List<double> RoundRatios { get; set; } = [];
+}
+
+/// <summary>
+/// One server's leak check: many connect/authenticate/close cycles on a fresh server, the managed heap (after a full
+/// compacting collection) before and after, and WsAuth's live state once the last socket has closed.
+/// </summary>
+internal sealed class LeakRow
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string Title { get; set; } = string.Empty;
+
+    public string Status { get; set; } = "measured";
+
+    public string? Note { get; set; }
+
+    public long Cycles { get; set; }
+
+    public long Failed { get; set; }
+
+    public long ManagedBefore { get; set; }
+
+    public long ManagedAfter { get; set; }
+
+    /// <summary>ManagedAfter - ManagedBefore, bytes.</summary>
+    public long? ManagedGrowth { get; set; }
+
+    /// <summary>WsAuth's live sessions, waiting first-message sockets and revocation registry entries after the cycles (all should be 0).</summary>
+    public long SessionsAfter { get; set; }
+
+    public long PendingAfter { get; set; }
+
+    public long RegistryAfter { get; set; }
 }
 
 internal sealed class MemoryRow

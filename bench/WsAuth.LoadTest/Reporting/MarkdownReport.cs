@@ -56,6 +56,27 @@ internal static class MarkdownReport
         Throughput(md, "Plain HTTP (keep-alive GET, not a handshake)", "Requests/s", report.PlainHttp, microseconds: true);
         Throughput(md, "Per message (echo round trips on open, authenticated connections)", "Messages/s", report.Echo, microseconds: true);
 
+        if (report.Leaks.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("#### Leak check (connect, authenticate, close; fresh server per row)");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Managed heap after a full compacting collection, after a warm-up and again after the cycles; WsAuth's live sessions, waiting first-message sockets and revocation registry entries once the last socket closed. Tolerance: {Runner.LeakToleranceBytes / 1024} KiB over all cycles.");
+            md.AppendLine();
+            md.AppendLine("| Server | Cycles | Failed | Managed before | Managed after | Growth | Per cycle | Sessions / pending / registry after |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var row in report.Leaks)
+            {
+                if (row.ManagedGrowth is not { } growth)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {row.Note ?? row.Status} | | | | | | |");
+                    continue;
+                }
+
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Title} | {row.Cycles:N0} | {row.Failed} | {row.ManagedBefore / 1024.0:N0} KiB | {row.ManagedAfter / 1024.0:N0} KiB | {growth / 1024.0:+0.0;-0.0;0} KiB | {(row.Cycles > 0 ? growth / (double)row.Cycles : 0):+0.00;-0.00;0} B | {row.SessionsAfter} / {row.PendingAfter} / {row.RegistryAfter} |");
+            }
+        }
+
         md.AppendLine();
         md.AppendLine("#### Memory per idle connection");
         md.AppendLine();

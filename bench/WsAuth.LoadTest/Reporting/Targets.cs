@@ -137,6 +137,19 @@ internal static class Targets
             });
         }
 
+        foreach (var row in report.Leaks.Where(r => r.Id != BareKestrelScenario.ScenarioId))
+        {
+            report.Targets.Add(new TargetCheck
+            {
+                Name = $"No leak: {row.Title}, {row.Cycles:N0} connect/authenticate/close cycles",
+                Wanted = $"managed heap growth <= {Runner.LeakToleranceBytes / 1024} KiB, no session/pending/registry entry left",
+                Measured = row.ManagedGrowth is { } g ? string.Create(CultureInfo.InvariantCulture, $"{g / 1024.0:+0.0;-0.0;0} KiB; {row.SessionsAfter}/{row.PendingAfter}/{row.RegistryAfter} left") : row.Status,
+                Met = row.ManagedGrowth is { } growth
+                    ? growth <= Runner.LeakToleranceBytes && row.SessionsAfter == 0 && row.PendingAfter == 0 && row.RegistryAfter == 0 && row.Failed == 0
+                    : null,
+            });
+        }
+
         var plain = report.PlainHttp.FirstOrDefault(r => r.WsAuth);
         report.Targets.Add(new TargetCheck
         {
