@@ -57,7 +57,16 @@ internal sealed partial class Runner
             await WaitForQuietAsync(process, cancellationToken);
             var before = await process.GetMemoryAsync(cancellationToken);
 
-            var (succeeded, failures) = await RunCyclesAsync(process, client, settings.LeakCycles, cancellationToken);
+            var cycles = RunCyclesAsync(process, client, settings.LeakCycles, cancellationToken);
+
+            // One reading mid-run shows the gauges are live (sockets open now), so "0 after" means closed, not unseen.
+            await Task.WhenAny(cycles, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken));
+            if (!cycles.IsCompleted)
+            {
+                (row.SessionsDuring, _, row.RegistryDuring) = await process.GetGaugesAsync(cancellationToken);
+            }
+
+            var (succeeded, failures) = await cycles;
             var gauges = await WaitForQuietAsync(process, cancellationToken);
             var after = await process.GetMemoryAsync(cancellationToken);
 
@@ -72,7 +81,7 @@ internal sealed partial class Runner
                 row.Note = "failed cycles: " + Describe(failures);
             }
 
-            log.WriteLine($"{succeeded:N0} cycles, managed heap {row.ManagedGrowth:+#,0;-#,0;0} B, sessions {row.SessionsAfter}, pending {row.PendingAfter}, registry {row.RegistryAfter}");
+            log.WriteLine($"{succeeded:N0} cycles, managed heap {row.ManagedGrowth:+#,0;-#,0;0} B, sessions {row.SessionsAfter}, pending {row.PendingAfter}, registry {row.RegistryAfter} (mid-run: sessions {row.SessionsDuring}, registry {row.RegistryDuring})");
         }
     }
 

@@ -204,6 +204,11 @@ internal sealed class LeakRow
     public long PendingAfter { get; set; }
 
     public long RegistryAfter { get; set; }
+
+    /// <summary>The same gauges read once mid-run, while sockets were open: shows they count (null if the run ended first).</summary>
+    public long? SessionsDuring { get; set; }
+
+    public long? RegistryDuring { get; set; }
 }
 
 internal sealed class MemoryRow
