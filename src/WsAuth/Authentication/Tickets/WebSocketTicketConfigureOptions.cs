@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using WsAuth.Internal;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>Binds <see cref="WebSocketTicketOptions"/> from the <c>WsAuth:Tickets</c> configuration section, when there is a configuration.</summary>
 internal sealed class WebSocketTicketConfigureOptions(IServiceProvider services) : SectionConfigureOptions<WebSocketTicketOptions>(services, SectionName)

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using WsAuth.Internal;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Quotas of the ticket endpoint: tickets issued per client IP and per user in a sliding window, so that one signed-in

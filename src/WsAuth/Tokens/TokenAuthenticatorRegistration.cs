@@ -38,6 +38,11 @@ internal static class TokenAuthenticatorRegistration
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
         builder.Services.TryAddSingleton(sp => create(sp, TokenValidation.Required(sp)));
-        return builder.AddAuthenticator<TAuthenticator>(method);
+        return builder.Add<TAuthenticator>(new AuthenticatorRegistration(
+            method,
+            typeof(TAuthenticator),
+            UsesAmbientCredentials: false,
+            NeedsTokenValidator: true,
+            MustRunBeforeAmbientCredentials: typeof(IProtocolCredentialCarrier).IsAssignableFrom(typeof(TAuthenticator))));
     }
 }
