@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WsAuth.Internal;
 
-namespace WsAuth;
+namespace WsAuth.Internal;
 
 internal sealed partial class WebSocketAuthMiddleware
 {

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using WsAuth.Internal;
 
-namespace WsAuth;
+namespace WsAuth.Internal;
 
 internal sealed partial class WebSocketAuthMiddleware
 {

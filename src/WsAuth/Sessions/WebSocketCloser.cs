@@ -93,6 +93,31 @@ internal static class WebSocketCloser
         }
     }
 
+    /// <summary>
+    /// After WsAuth's close frame went out while a receive is pending elsewhere (the endpoint's, or the first-message
+    /// read): lets that receive see the client's close frame for at most <see cref="Grace"/>, then cancels
+    /// <paramref name="receiveStop"/>, which aborts the socket. Dispose the returned source once the socket is done.
+    /// </summary>
+    public static CancellationTokenSource LingerThenStop(CancellationTokenSource receiveStop, TimeProvider time)
+    {
+        var grace = new CancellationTokenSource(Grace, time);
+        grace.Token.UnsafeRegister(static s => StopQuietly((CancellationTokenSource)s!), receiveStop);
+        return grace;
+    }
+
+    /// <summary>Cancels <paramref name="receiveStop"/>, ignoring a source already disposed or a callback that throws.</summary>
+    public static void StopQuietly(CancellationTokenSource receiveStop)
+    {
+        try
+        {
+            receiveStop.Cancel();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or AggregateException)
+        {
+            // Already finished, or a registration on the inner socket threw: the socket is aborted either way.
+        }
+    }
+
     public static bool IsConnectionFailure(Exception ex)
         => ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException or InvalidOperationException;
 }

@@ -236,28 +236,14 @@ internal sealed partial class FirstMessageStage : IDisposable
             {
                 if (sent)
                 {
-                    var grace = new CancellationTokenSource(WebSocketCloser.Grace, time);
-                    grace.Token.UnsafeRegister(static s => Cancel((CancellationTokenSource)s!), receiveStop);
-                    _grace = grace;
+                    _grace = WebSocketCloser.LingerThenStop(receiveStop, time);
                 }
                 else
                 {
-                    Cancel(receiveStop);
+                    WebSocketCloser.StopQuietly(receiveStop);
                 }
 
                 _closed.TrySetResult(sent);
-            }
-        }
-
-        private static void Cancel(CancellationTokenSource source)
-        {
-            try
-            {
-                source.Cancel();
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or AggregateException)
-            {
-                // Already finished.
             }
         }
     }
