@@ -102,6 +102,22 @@ public class RejectedEventAfterUpgradeTests
     }
 
     [Fact]
+    public async Task ReservedMessageType_RaisesOnRejected_With4400()
+    {
+        var (app, _, events) = await StartAsync(throwing: true);
+        await using var _app = app;
+        using var socket = await FirstMessageApp.ConnectAsync(app);
+        await FirstMessageApp.AuthenticateAsync(socket, TestTokenValidator.Token("alice"));
+
+        await WebSocketTestClient.SendTextAsync(socket, "{\"type\":\"wsauth.authenticated\"}");
+        var close = await FirstMessageApp.ReceiveCloseAsync(socket);
+        var seen = await events.NextAsync();
+
+        Assert.Equal((4400, WebSocketAuthFailureReasons.ReservedMessageType), close);
+        Assert.Equal((WebSocketAuthFailureReasons.ReservedMessageType, (int?)4400), (seen.Reason, seen.CloseCode));
+    }
+
+    [Fact]
     public async Task CloseWithPolicyViolation_TheContextCarriesTheCodeOnTheWire()
     {
         var (app, _, events) = await StartAsync(configure: o => o.CloseWithPolicyViolation = true);
