@@ -117,13 +117,13 @@ public class PostgresTicketStoreTests : PostgresTest
         await using var harness = await StoreHarness.StartAsync(table, clock: clock, runBackground: true);
         await harness.Store.TryStoreAsync("expired", [1], clock.GetUtcNow() - TimeSpan.FromMinutes(5), default);
 
-        // Act
-        clock.Advance(TimeSpan.FromMinutes(1));
-
-        // Assert: the background round deletes it (polled: the round runs on its own thread).
+        // Act and assert: the background round deletes it (polled: the round runs on its own thread). The clock moves
+        // by one interval on every poll: a tick given before the loop has armed its delay would otherwise be lost, and
+        // the test would wait for a round that the fake clock never triggers (seen on a busy CI machine).
         var remaining = -1L;
         for (var attempt = 0; attempt < 200 && remaining != 0; attempt++)
         {
+            clock.Advance(TimeSpan.FromMinutes(1));
             remaining = await PostgresTestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{table}\"");
             if (remaining != 0)
             {
