@@ -24,13 +24,7 @@ namespace WsAuth.Internal;
 /// </remarks>
 internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 {
-    private static readonly TimeSpan RefreshGrace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan MinimumDue = TimeSpan.FromMilliseconds(1);
-
-    // Timers take at most about 49 days; a credential may live for years (a long cookie). Wake at least daily: each
-    // wake re-evaluates against the clock and re-arms.
-    private static readonly TimeSpan MaximumDue = TimeSpan.FromDays(1);
 
     private readonly WebSocket _inner;
     private readonly SessionSettings _settings;
@@ -41,7 +35,6 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     // Revocation's key (the subject across issuers), fixed at the start: the registry adds and removes by it.
     private readonly string? _revocationSubject;
-    private readonly DateTimeOffset? _maxEnd;
     private readonly byte[]? _prefix;
 
     // False on SignalR hubs: no refresh is read, no warning sent, no message screened; the session only closes.
@@ -54,10 +47,8 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     private CancellationTokenSource? _grace;
 
     // Session state, under _gate.
-    private DateTimeOffset? _credentialExpiresAt;
-    private bool _warned;
+    private SessionExpiry _expiry;
     private bool _refreshing;
-    private DateTimeOffset? _refreshGraceUntil;
     private DateTimeOffset _refreshWindowStart;
     private int _refreshesInWindow;
     private bool _ended;
@@ -96,11 +87,10 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         _authorize = authorize;
         _subject = SessionSubject.Of(feature.User);
         _revocationSubject = settings.Revocation is null ? null : RevocationIdentity.SubjectOf(feature.User);
-        _maxEnd = settings.MaxSessionLength is { } max ? start + max : null;
         _prefix = controlMessages ? settings.RefreshPrefix : null;
-        _credentialExpiresAt = feature.ExpiresAt;
+        _expiry = new SessionExpiry(start, settings.MaxSessionLength, settings.CloseOnExpiry, feature.ExpiresAt);
 
-        if (settings.CloseOnExpiry || _maxEnd is not null)
+        if (_expiry.CanEnd)
         {
             _timer = settings.Time.CreateTimer(static s => ((SessionWebSocket)s!).Evaluate(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             Evaluate();
@@ -156,548 +146,13 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     private static ValueWebSocketReceiveResult ClosedResult => new(0, WebSocketMessageType.Close, endOfMessage: true);
 
-    // ---- Receive ------------------------------------------------------------------------------------------------
-
-    public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
-    {
-        var result = await ReceiveAsync(buffer.AsMemory(), cancellationToken);
-        return result.MessageType == WebSocketMessageType.Close
-            ? new WebSocketReceiveResult(result.Count, result.MessageType, result.EndOfMessage, CloseStatus, CloseStatusDescription)
-            : new WebSocketReceiveResult(result.Count, result.MessageType, result.EndOfMessage);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (_closedBy is { } closed)
-            {
-                await closed.Sent.Task; // the close frame is out before endpoint code can return and end the connection
-                return ClosedResult;
-            }
-
-            if (_stashOffset < _stashLength)
-            {
-                return Replay(buffer.Span);
-            }
-
-            var result = await ReceiveInnerAsync(buffer, cancellationToken);
-            if (_closedBy is not null)
-            {
-                continue; // nothing that arrives after WsAuth closed the session reaches endpoint code
-            }
-
-            if (_inMessage || result.MessageType != WebSocketMessageType.Text)
-            {
-                return Track(result);
-            }
-
-            if (_prefix is null)
-            {
-                if (!_controlMessages)
-                {
-                    return Track(result);
-                }
-
-                if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
-                {
-                    return Track(passed);
-                }
-
-                continue;
-            }
-
-            var prefix = _prefix;
-            if (result.Count >= prefix.Length)
-            {
-                if (!buffer.Span[..result.Count].StartsWith(prefix))
-                {
-                    if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
-                    {
-                        return Track(passed);
-                    }
-
-                    continue;
-                }
-
-                if (await ConsumeRefreshAsync(buffer[..result.Count], result.EndOfMessage, cancellationToken) is { } peerClose)
-                {
-                    return Track(peerClose);
-                }
-
-                continue;
-            }
-
-            if (result.EndOfMessage || !prefix.AsSpan().StartsWith(buffer.Span[..result.Count]))
-            {
-                if (await ScreenAsync(buffer, result, cancellationToken) is { } passed)
-                {
-                    return Track(passed);
-                }
-
-                continue;
-            }
-
-            // A text message whose first bytes match the prefix but are fewer than it: read just enough to decide.
-            var stash = _stash ??= new byte[prefix.Length];
-            buffer.Span[..result.Count].CopyTo(stash);
-            var length = result.Count;
-            var endOfMessage = false;
-            while (length < prefix.Length && !endOfMessage)
-            {
-                var more = await ReceiveInnerAsync(stash.AsMemory(length, prefix.Length - length), cancellationToken);
-                if (more.MessageType == WebSocketMessageType.Close || _closedBy is not null)
-                {
-                    return _closedBy is null ? Track(more) : ClosedResult; // the unfinished message is dropped with the connection
-                }
-
-                length += more.Count;
-                endOfMessage = more.EndOfMessage;
-                if (!prefix.AsSpan().StartsWith(stash.AsSpan(0, length)))
-                {
-                    break;
-                }
-            }
-
-            if (length == prefix.Length && stash.AsSpan().SequenceEqual(prefix))
-            {
-                if (await ConsumeRefreshAsync(stash.AsMemory(0, length), endOfMessage, cancellationToken) is { } peerClose)
-                {
-                    return Track(peerClose);
-                }
-
-                continue;
-            }
-
-            if (await ScreenStashAsync(length, endOfMessage, cancellationToken) is { } peerClosed)
-            {
-                return Track(peerClosed);
-            }
-        }
-    }
-
-    private ValueWebSocketReceiveResult Replay(Span<byte> destination)
-    {
-        var count = Math.Min(destination.Length, _stashLength - _stashOffset);
-        _stash.AsSpan(_stashOffset, count).CopyTo(destination);
-        _stashOffset += count;
-        var endOfMessage = false;
-        if (_stashOffset == _stashLength)
-        {
-            endOfMessage = _stashEndOfMessage;
-            _stashOffset = _stashLength = 0;
-        }
-
-        _inMessage = !endOfMessage;
-        return new ValueWebSocketReceiveResult(count, WebSocketMessageType.Text, endOfMessage);
-    }
-
-    private ValueWebSocketReceiveResult Track(ValueWebSocketReceiveResult result)
-    {
-        if (result.MessageType == WebSocketMessageType.Close)
-        {
-            Interlocked.CompareExchange(ref _initiator, InitiatorClient, 0);
-        }
-
-        _inMessage = result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage;
-        return result;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ValueWebSocketReceiveResult> ReceiveInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        // One token reaches the inner socket: the session's. The caller's cancels it too (as the inner socket would abort).
-        var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static s => ((SessionWebSocket)s!).CancelStop(), this)
-            : default;
-        try
-        {
-            return await _inner.ReceiveAsync(buffer, _stop.Token);
-        }
-        catch (Exception) when (_closedBy is not null && !cancellationToken.IsCancellationRequested)
-        {
-            return ClosedResult;
-        }
-        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-        }
-        finally
-        {
-            registration.Dispose();
-        }
-    }
-
-    /// <summary>Reads the rest of a refresh message and acts on it. Returns a Close result if the peer closed meanwhile.</summary>
-    private async ValueTask<ValueWebSocketReceiveResult?> ConsumeRefreshAsync(Memory<byte> start, bool endOfMessage, CancellationToken cancellationToken)
-    {
-        var max = _settings.MaxRefreshMessageSize;
-        string? token;
-        bool parsed;
-        if (endOfMessage)
-        {
-            if (start.Length > max)
-            {
-                start.Span.Clear();
-                await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
-                return null;
-            }
-
-            parsed = _settings.Parser.TryReadRefreshMessage(start.Span, out token);
-            start.Span.Clear(); // the token must not linger in the endpoint's buffer
-        }
-        else
-        {
-            if (start.Length >= max)
-            {
-                start.Span.Clear();
-                await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
-                return null;
-            }
-
-            var message = ArrayPool<byte>.Shared.Rent(max);
-            try
-            {
-                start.Span.CopyTo(message);
-                start.Span.Clear();
-                var length = start.Length;
-                while (!endOfMessage)
-                {
-                    if (length == max)
-                    {
-                        await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageTooLarge);
-                        return null;
-                    }
-
-                    var more = await ReceiveInnerAsync(message.AsMemory(length, max - length), cancellationToken);
-                    if (_closedBy is not null)
-                    {
-                        return null;
-                    }
-
-                    if (more.MessageType == WebSocketMessageType.Close)
-                    {
-                        return more;
-                    }
-
-                    length += more.Count;
-                    endOfMessage = more.EndOfMessage;
-                }
-
-                parsed = _settings.Parser.TryReadRefreshMessage(message.AsSpan(0, length), out token);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(message, clearArray: true);
-            }
-        }
-
-        if (!parsed || string.IsNullOrEmpty(token))
-        {
-            _settings.RecordFailure(_http);
-            await RejectRefreshAsync(null, WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.MessageMalformed);
-            return null;
-        }
-
-        await RefreshAsync(token, cancellationToken);
-        return null;
-    }
-
-    private async Task RefreshAsync(string token, CancellationToken cancellationToken)
-    {
-        var tooMany = false;
-        lock (_gate)
-        {
-            if (_closedBy is not null || _ended)
-            {
-                return;
-            }
-
-            // Refreshes per socket are limited: each one costs a validation (AV9).
-            var now = _settings.Time.GetUtcNow();
-            if (now - _refreshWindowStart >= TimeSpan.FromMinutes(1))
-            {
-                _refreshWindowStart = now;
-                _refreshesInWindow = 0;
-            }
-
-            if (++_refreshesInWindow > _settings.MaxRefreshesPerMinute)
-            {
-                tooMany = true;
-            }
-            else
-            {
-                _refreshing = true;
-            }
-        }
-
-        if (tooMany)
-        {
-            await RejectRefreshAsync(null, WebSocketAuthCloseCodes.TooMany, WebSocketAuthFailureReasons.RateLimited);
-            return;
-        }
-
-        var activity = WebSocketAuthTelemetry.StartRefresh(_feature.Method);
-        try
-        {
-            await RefreshAsync(token, activity, cancellationToken);
-        }
-        finally
-        {
-            activity?.Dispose(); // ended with its outcome already, unless the refresh was cancelled
-        }
-    }
-
-    private async Task RefreshAsync(string token, Activity? activity, CancellationToken cancellationToken)
-    {
-        WebSocketAuthenticateResult? result;
-        try
-        {
-            var validator = _http.RequestServices.GetService<IWebSocketTokenValidator>()
-                ?? throw new InvalidOperationException("No IWebSocketTokenValidator is registered.");
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-            result = await validator.ValidateAsync(token, _http, linked.Token);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stop.IsCancellationRequested)
-        {
-            lock (_gate)
-            {
-                _refreshing = false;
-            }
-
-            if (_closedBy is not null)
-            {
-                return;
-            }
-
-            throw;
-        }
-        catch (Exception ex)
-        {
-            // Only the type: exception messages from token libraries can carry the token.
-            Log.RefreshValidatorThrew(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
-            activity?.SetTag(WebSocketAuthTelemetry.ErrorTypeTag, ex.GetType().FullName);
-            result = WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
-        }
-
-        if (result is null || !result.Succeeded)
-        {
-            var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
-            var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
-            if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
-            {
-                _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
-            }
-
-            await EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
-            return;
-        }
-
-        var principal = result.Principal;
-        var subject = SessionSubject.Of(principal);
-        if (_subject is null || subject is null || !string.Equals(_subject, subject, StringComparison.Ordinal))
-        {
-            await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.SubjectMismatch);
-            return;
-        }
-
-        var issuedAt = RevocationIdentity.IssuedAt(result.IssuedAt, principal);
-        switch (_settings.Revocation?.Check(RevocationIdentity.SubjectOf(principal), issuedAt))
-        {
-            case RevocationVerdict.Revoked:
-                await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Revoked);
-                return;
-            case RevocationVerdict.Unavailable:
-                await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.RevocationUnavailable);
-                return;
-        }
-
-        if (_authorize is not null && !await _authorize(principal))
-        {
-            await EndRefreshAndCloseAsync(activity, WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
-            return;
-        }
-
-        DateTimeOffset? end;
-        lock (_gate)
-        {
-            var previousEnd = EndLocked();
-            _refreshing = false;
-            _refreshGraceUntil = null;
-            _credentialExpiresAt = result.ExpiresAt;
-            _feature.User = principal;
-            _feature.ExpiresAt = result.ExpiresAt;
-            _feature.IssuedAt = issuedAt;
-            end = EndLocked();
-
-            // Warn again only for a later end: a refresh that MaxSessionLength (or a shorter token) kept from moving the
-            // end must not be answered by another warning at once, which would invite a refresh loop.
-            if (end is { } newEnd && (previousEnd is not { } oldEnd || newEnd > oldEnd))
-            {
-                _warned = false;
-            }
-        }
-
-        _http.User = principal;
-        _settings.Metrics.RefreshSucceeded(_feature.Method);
-        WebSocketAuthTelemetry.RefreshSucceeded(activity);
-        Log.Refreshed(_settings.Logger, _feature.Method, _http.TraceIdentifier);
-        await SendControlAsync(ControlMessages.Refreshed(end));
-        Evaluate(); // reschedules, or closes if the new credential has already expired
-    }
-
-    private Task EndRefreshAndCloseAsync(Activity? activity, int code, string reason)
-    {
-        lock (_gate)
-        {
-            _refreshing = false;
-        }
-
-        return RejectRefreshAsync(activity, code, reason);
-    }
-
-    /// <summary>A refresh closes the session: counted, traced, then closed.</summary>
-    private Task RejectRefreshAsync(Activity? activity, int code, string reason)
-    {
-        _settings.Metrics.RefreshRejected(_feature.Method, reason);
-        WebSocketAuthTelemetry.RefreshRejected(activity, _feature.Method, code, reason);
-        return CloseAsync(code, reason);
-    }
-
-    // ---- Send ---------------------------------------------------------------------------------------------------
-
-    public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
-        => SendAsync(buffer.AsMemory(), messageType, endOfMessage ? WebSocketMessageFlags.EndOfMessage : WebSocketMessageFlags.None, cancellationToken).AsTask();
-
-    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
-        => SendAsync(buffer, messageType, endOfMessage ? WebSocketMessageFlags.EndOfMessage : WebSocketMessageFlags.None, cancellationToken);
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, WebSocketMessageFlags messageFlags, CancellationToken cancellationToken)
-    {
-        await _sendLock.WaitAsync(cancellationToken);
-        try
-        {
-            ThrowIfClosedByWsAuth();
-            await _inner.SendAsync(buffer, messageType, messageFlags, cancellationToken);
-            _sendingMessage = (messageFlags & WebSocketMessageFlags.EndOfMessage) == 0;
-            if (!_sendingMessage && _pendingControl is { Count: > 0 })
-            {
-                await FlushPendingControlAsync();
-            }
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    private async Task SendControlAsync(byte[] message)
-    {
-        try
-        {
-            await _sendLock.WaitAsync(_stop.Token);
-            try
-            {
-                if (_closedBy is not null || _inner.State != WebSocketState.Open)
-                {
-                    return;
-                }
-
-                if (_sendingMessage)
-                {
-                    (_pendingControl ??= new Queue<byte[]>(2)).Enqueue(message); // sent when the endpoint's message ends
-                    return;
-                }
-
-                await _inner.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, _stop.Token);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception ex) when (IsConnectionFailure(ex))
-        {
-            Log.ControlSendFailed(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
-        }
-    }
-
-    private async Task FlushPendingControlAsync()
-    {
-        while (_pendingControl!.TryDequeue(out var message))
-        {
-            try
-            {
-                await _inner.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, _stop.Token);
-            }
-            catch (Exception ex) when (IsConnectionFailure(ex))
-            {
-                Log.ControlSendFailed(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
-                _pendingControl.Clear();
-                return;
-            }
-        }
-    }
-
-    private void ThrowIfClosedByWsAuth()
-    {
-        if (_closedBy is { } closed)
-        {
-            throw new WebSocketException(WebSocketError.InvalidState, $"WsAuth closed the WebSocket session ({closed.Code} {closed.Reason}).");
-        }
-    }
-
     // ---- Close, abort, dispose ----------------------------------------------------------------------------------
 
-    public override async Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
-    {
-        StopTimer();
-        if (_closedBy is not null)
-        {
-            return;
-        }
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+        => CloseByEndpointAsync(closeStatus, statusDescription, outputOnly: true, cancellationToken);
 
-        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
-
-        await _sendLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_closedBy is null)
-            {
-                await _inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
-            }
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
-
-    public override async Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
-    {
-        StopTimer();
-        if (_closedBy is not null)
-        {
-            return;
-        }
-
-        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
-
-        await _sendLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_closedBy is null)
-            {
-                await _inner.CloseAsync(closeStatus, statusDescription, cancellationToken);
-            }
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+        => CloseByEndpointAsync(closeStatus, statusDescription, outputOnly: false, cancellationToken);
 
     public override void Abort()
     {
@@ -764,36 +219,14 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         }
     }
 
-    private void CancelStop()
-    {
-        try
-        {
-            _stop.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A registration on the inner socket threw; the socket is aborted either way.
-        }
-    }
+    private void CancelStop() => WebSocketCloser.Cancel(_stop);
 
     // ---- Expiry -------------------------------------------------------------------------------------------------
-
-    private DateTimeOffset? EndLocked()
-    {
-        var end = _settings.CloseOnExpiry ? _credentialExpiresAt : null;
-        if (_maxEnd is { } max && (end is null || max < end))
-        {
-            end = max;
-        }
-
-        return end;
-    }
 
     /// <summary>The timer's callback, and the re-check after a refresh: warns, closes or reschedules. Spurious calls are harmless.</summary>
     private void Evaluate()
     {
-        byte[]? warning = null;
-        var expire = false;
+        ExpiryDecision decision;
         lock (_gate)
         {
             if (_ended || _closedBy is not null)
@@ -801,147 +234,21 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
                 return;
             }
 
-            var now = _settings.Time.GetUtcNow();
-            DateTimeOffset? next = null;
-            if (EndLocked() is not { } end)
+            decision = _expiry.Decide(_settings.Time, _controlMessages ? _settings.ExpiryWarning : null, _refreshing);
+            if (decision.Action != ExpiryAction.Close)
             {
-                next = null;
-            }
-            else if (now >= end)
-            {
-                if (_refreshing && (_refreshGraceUntil ??= now + RefreshGrace) > now)
-                {
-                    next = _refreshGraceUntil; // a refresh that arrived in time is being validated: give it a moment
-                }
-                else
-                {
-                    expire = true;
-                }
-            }
-            else
-            {
-                var warnAt = _controlMessages && _settings.ExpiryWarning is { } lead ? end - lead : (DateTimeOffset?)null;
-                if (warnAt is { } at && !_warned && now >= at)
-                {
-                    _warned = true;
-                    warning = ControlMessages.Expiring(end);
-                }
-
-                next = !_warned && warnAt is { } pending ? pending : end;
-            }
-
-            if (!expire && _timer is not null)
-            {
-                var due = next is { } n ? n - now : Timeout.InfiniteTimeSpan;
-                _timer.Change(next is null ? Timeout.InfiniteTimeSpan : (due < MinimumDue ? MinimumDue : due > MaximumDue ? MaximumDue : due), Timeout.InfiniteTimeSpan);
+                _timer?.Change(decision.Due, Timeout.InfiniteTimeSpan);
             }
         }
 
-        if (expire)
+        if (decision.Action == ExpiryAction.Close)
         {
             _ = CloseAsync(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Expired);
         }
-        else if (warning is not null)
+        else if (decision is { Action: ExpiryAction.Warn, End: { } end })
         {
             Log.ExpiryWarningSent(_settings.Logger, _http.TraceIdentifier);
-            _ = SendControlAsync(warning);
+            _ = SendControlAsync(ControlMessages.Expiring(end));
         }
-    }
-
-    /// <summary>
-    /// Closes the session from WsAuth's side: sends the close frame without waiting for the client's, then ends a pending
-    /// receive so that endpoint code sees the close. If the frame cannot be sent in time, the connection is aborted.
-    /// </summary>
-    private async Task CloseAsync(int code, string reason)
-    {
-        var (status, description) = CloseCodes.Resolve(code, reason, _settings.CloseWithPolicyViolation);
-        var closed = new CloseInfo(code, reason, status, description);
-        lock (_gate)
-        {
-            if (_closedBy is not null || _ended)
-            {
-                return;
-            }
-
-            _closedBy = closed;
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        }
-
-        _settings.Metrics.SessionClosed(reason);
-        Log.SessionClosed(_settings.Logger, code, reason, _feature.Method, _http.TraceIdentifier);
-        var sent = false;
-        try
-        {
-            using var timeout = new CancellationTokenSource(CloseSendTimeout, _settings.Time);
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                if (_inner.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    await _inner.CloseOutputAsync(status, description, timeout.Token);
-                }
-
-                sent = true;
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception ex) when (IsConnectionFailure(ex))
-        {
-            Log.ControlSendFailed(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
-        }
-        finally
-        {
-            if (sent)
-            {
-                // Linger for the client's close frame (a pending receive sees it); stop waiting when the grace period ends.
-                var grace = new CancellationTokenSource(WebSocketCloser.Grace, _settings.Time);
-                grace.Token.UnsafeRegister(static s => ((SessionWebSocket)s!).CancelStop(), this);
-                Interlocked.Exchange(ref _grace, grace)?.Dispose();
-            }
-            else
-            {
-                CancelStop();
-                _inner.Abort();
-                _http.Abort();
-            }
-
-            closed.Sent.TrySetResult();
-        }
-    }
-
-    private static bool IsConnectionFailure(Exception ex) => WebSocketCloser.IsConnectionFailure(ex);
-
-    private sealed class CloseInfo(int code, string reason, WebSocketCloseStatus status, string? description)
-    {
-        public int Code { get; } = code;
-
-        public string Reason { get; } = reason;
-
-        public WebSocketCloseStatus Status { get; } = status;
-
-        public string? Description { get; } = description;
-
-        public TaskCompletionSource Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(420, LogLevel.Information, "WsAuth closed a WebSocket session with {CloseCode} {Reason} (method {Method}, request {RequestId}).", EventName = "SessionClosed")]
-        public static partial void SessionClosed(ILogger logger, int closeCode, string reason, string method, string requestId);
-
-        [LoggerMessage(421, LogLevel.Debug, "WebSocket session refreshed in-band (method {Method}, request {RequestId}).", EventName = "SessionRefreshed")]
-        public static partial void Refreshed(ILogger logger, string method, string requestId);
-
-        [LoggerMessage(422, LogLevel.Debug, "Sent the expiry warning to the client (request {RequestId}).", EventName = "ExpiryWarningSent")]
-        public static partial void ExpiryWarningSent(ILogger logger, string requestId);
-
-        [LoggerMessage(423, LogLevel.Debug, "A WsAuth control frame could not be sent ({ExceptionType}); the client is probably gone (request {RequestId}).", EventName = "ControlSendFailed")]
-        public static partial void ControlSendFailed(ILogger logger, string? exceptionType, string requestId);
-
-        [LoggerMessage(424, LogLevel.Error, "The token validator threw {ExceptionType} on a refresh message; the session was closed. The exception message is not logged because it may contain the token (request {RequestId}).", EventName = "RefreshValidatorThrew")]
-        public static partial void RefreshValidatorThrew(ILogger logger, string? exceptionType, string requestId);
     }
 }

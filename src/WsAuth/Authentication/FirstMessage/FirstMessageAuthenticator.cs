@@ -242,30 +242,8 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
             }
             finally
             {
-                if (sent)
-                {
-                    var grace = new CancellationTokenSource(WebSocketCloser.Grace, time);
-                    grace.Token.UnsafeRegister(static s => Cancel((CancellationTokenSource)s!), receiveStop);
-                    _grace = grace;
-                }
-                else
-                {
-                    Cancel(receiveStop);
-                }
-
+                _grace = WebSocketCloser.Linger(sent, receiveStop, time);
                 _closed.TrySetResult(sent);
-            }
-        }
-
-        private static void Cancel(CancellationTokenSource source)
-        {
-            try
-            {
-                source.Cancel();
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or AggregateException)
-            {
-                // Already finished.
             }
         }
     }
