@@ -7,7 +7,8 @@ namespace WsAuth.Internal;
 /// </summary>
 /// <remarks>
 /// A mutable struct kept inside <see cref="SessionWebSocket"/> (no allocation of its own) and used under the session's
-/// lock. Spurious <see cref="Decide"/> calls are harmless: each one re-evaluates against the clock.
+/// lock. Times are kept as UTC ticks (<see cref="None"/>: not set), 32 bytes in all. Spurious <see cref="Decide"/> calls
+/// are harmless: each one re-evaluates against the clock.
 /// </remarks>
 internal struct SessionExpiry
 {
@@ -23,11 +24,13 @@ internal struct SessionExpiry
     /// </summary>
     public static readonly TimeSpan MaximumDue = TimeSpan.FromDays(1);
 
-    private readonly DateTimeOffset? _maxEnd;
+    private const long None = long.MaxValue;
+
+    private readonly long _maxEnd;
+    private long _credentialExpiresAt;
+    private long _refreshGraceUntil;
     private readonly bool _closeOnExpiry;
     private bool _warned;
-    private DateTimeOffset? _credentialExpiresAt;
-    private DateTimeOffset? _refreshGraceUntil;
 
     /// <summary>Starts the decision for a session admitted at <paramref name="start"/>.</summary>
     /// <param name="start">When the session started.</param>
@@ -36,26 +39,22 @@ internal struct SessionExpiry
     /// <param name="credentialExpiresAt">When the credential expires, or null if it does not say.</param>
     public SessionExpiry(DateTimeOffset start, TimeSpan? maxSessionLength, bool closeOnExpiry, DateTimeOffset? credentialExpiresAt)
     {
-        _maxEnd = maxSessionLength is { } max ? start + max : null;
+        _maxEnd = maxSessionLength is { } max ? (start + max).UtcTicks : None;
         _closeOnExpiry = closeOnExpiry;
-        _credentialExpiresAt = credentialExpiresAt;
+        _credentialExpiresAt = Ticks(credentialExpiresAt);
+        _refreshGraceUntil = None;
     }
 
     /// <summary>Whether the session can end at all (and so needs a timer).</summary>
-    public readonly bool CanEnd => _closeOnExpiry || _maxEnd is not null;
+    public readonly bool CanEnd => _closeOnExpiry || _maxEnd != None;
 
     /// <summary>When the session ends as things stand, or null if it does not.</summary>
     public readonly DateTimeOffset? End
     {
         get
         {
-            var end = _closeOnExpiry ? _credentialExpiresAt : null;
-            if (_maxEnd is { } max && (end is null || max < end))
-            {
-                end = max;
-            }
-
-            return end;
+            var end = Math.Min(_closeOnExpiry ? _credentialExpiresAt : None, _maxEnd);
+            return end == None ? null : new DateTimeOffset(end, TimeSpan.Zero);
         }
     }
 
@@ -73,9 +72,14 @@ internal struct SessionExpiry
         }
         else if (now >= end)
         {
-            if (refreshing && (_refreshGraceUntil ??= now + RefreshGrace) > now)
+            if (_refreshGraceUntil == None && refreshing)
             {
-                next = _refreshGraceUntil; // a refresh that arrived in time is being validated: give it a moment
+                _refreshGraceUntil = (now + RefreshGrace).UtcTicks;
+            }
+
+            if (refreshing && _refreshGraceUntil > now.UtcTicks)
+            {
+                next = new DateTimeOffset(_refreshGraceUntil, TimeSpan.Zero); // a refresh that arrived in time is being validated: give it a moment
             }
             else
             {
@@ -111,8 +115,8 @@ internal struct SessionExpiry
     public DateTimeOffset? Refreshed(DateTimeOffset? credentialExpiresAt)
     {
         var previousEnd = End;
-        _refreshGraceUntil = null;
-        _credentialExpiresAt = credentialExpiresAt;
+        _refreshGraceUntil = None;
+        _credentialExpiresAt = Ticks(credentialExpiresAt);
         var end = End;
         if (end is { } newEnd && (previousEnd is not { } oldEnd || newEnd > oldEnd))
         {
@@ -121,6 +125,8 @@ internal struct SessionExpiry
 
         return end;
     }
+
+    private static long Ticks(DateTimeOffset? value) => value is { } v ? v.UtcTicks : None;
 
     private static TimeSpan DueTime(DateTimeOffset? next, DateTimeOffset now)
     {
