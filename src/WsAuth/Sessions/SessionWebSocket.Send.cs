@@ -6,6 +6,8 @@ namespace WsAuth.Internal;
 /// <summary>Send: the endpoint's sends and WsAuth's control messages take turns on one lock; WsAuth's own close.</summary>
 internal sealed partial class SessionWebSocket
 {
+    private static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
+
     public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
         => SendAsync(buffer.AsMemory(), messageType, endOfMessage ? WebSocketMessageFlags.EndOfMessage : WebSocketMessageFlags.None, cancellationToken).AsTask();
 

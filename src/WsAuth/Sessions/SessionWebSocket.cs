@@ -21,11 +21,13 @@ namespace WsAuth.Internal;
 /// one lock. A control message never splits a fragmented application message: it waits for its end.</para>
 /// <para>Once WsAuth closes the socket, the endpoint's pending and later receives return a Close result (with WsAuth's
 /// code), its sends throw, and its own close calls do nothing.</para>
+/// <para>Files: this one holds the state, the <see cref="WebSocket"/> members and the end of the session;
+/// <c>.Receive</c> the receive path and refresh sniffing; <c>.Refresh</c> the refresh's validation; <c>.Send</c> the
+/// send lock, the control queue and WsAuth's own close; <c>.Log</c> the log messages; <see cref="SessionExpiry"/> when
+/// to warn and close.</para>
 /// </remarks>
 internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 {
-    private static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
-
     private readonly WebSocket _inner;
     private readonly SessionSettings _settings;
     private readonly HttpContext _http;
