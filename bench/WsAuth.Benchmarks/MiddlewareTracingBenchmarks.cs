@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using WsAuth.Internal;
 
 namespace WsAuth.Benchmarks;
 

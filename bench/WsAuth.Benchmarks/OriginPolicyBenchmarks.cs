@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Primitives;
-using WsAuth.Origins;
+using WsAuth.Internal;
 
 namespace WsAuth.Benchmarks;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace WsAuth.Benchmarks;
 

@@ -40,8 +40,11 @@ internal sealed class RunSettings
 
     public string NodePeerDirectory => Path.Combine(BenchDirectory, "node-peer");
 
-    /// <summary>Parts of the run: handshakes, http (plain HTTP and echo), memory, abuse. All by default.</summary>
-    public HashSet<string> Phases { get; } = new(["handshakes", "http", "memory", "abuse"], StringComparer.Ordinal);
+    /// <summary>Parts of the run: handshakes, http (plain HTTP and echo), memory, abuse, leak. All by default.</summary>
+    public HashSet<string> Phases { get; } = new(["handshakes", "http", "memory", "abuse", "leak"], StringComparer.Ordinal);
+
+    /// <summary>Connect/authenticate/close cycles per server in the leak phase.</summary>
+    public int LeakCycles { get; set; } = 100_000;
 
     /// <summary>The server the abuse phase attacks: the first-message method; another id only checks the harness.</summary>
     public string AbuseScenario { get; set; } = "first-message";
@@ -78,11 +81,12 @@ internal sealed class RunSettings
                     settings.Phases.Clear();
                     foreach (var phase in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        settings.Phases.Add(phase is "handshakes" or "http" or "memory" or "abuse" ? phase : throw new ArgumentException($"Unknown phase {phase}: use handshakes, http, memory, abuse."));
+                        settings.Phases.Add(phase is "handshakes" or "http" or "memory" or "abuse" or "leak" ? phase : throw new ArgumentException($"Unknown phase {phase}: use handshakes, http, memory, abuse, leak."));
                     }
 
                     break;
                 case "--abuse-scenario": settings.AbuseScenario = Next(); break;
+                case "--leak-cycles": settings.LeakCycles = NextInt(); break;
                 case "--abuse-sockets": settings.AbuseIdleSockets = NextInt(); break;
                 case "--preliminary": settings.Preliminary = true; break;
                 case "--note": settings.Note = Next(); break;
@@ -93,15 +97,16 @@ internal sealed class RunSettings
                     settings.MeasureSeconds = 1;
                     settings.InitialWarmupSeconds = 0.5;
                     settings.MemoryConnections = 1_000;
+                    settings.LeakCycles = 5_000;
                     break;
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
 
-        if (settings.Rounds < 1 || settings.MeasureSeconds <= 0 || settings.Concurrency < 1 || settings.MemoryConnections < 1)
+        if (settings.Rounds < 1 || settings.MeasureSeconds <= 0 || settings.Concurrency < 1 || settings.MemoryConnections < 1 || settings.LeakCycles < 1)
         {
-            throw new ArgumentException("--rounds, --seconds, --concurrency and --memory-connections must be positive.");
+            throw new ArgumentException("--rounds, --seconds, --concurrency, --memory-connections and --leak-cycles must be positive.");
         }
 
         return settings;

@@ -12,7 +12,7 @@ namespace WsAuth.LoadTest;
 /// each round's figure is divided by bare Kestrel's from the same round. Then plain HTTP and echo, bare against WsAuth,
 /// interleaved the same way; then memory per idle connection with fresh servers; then the abuse scenario.
 /// </summary>
-internal sealed class Runner(RunSettings settings, TextWriter log)
+internal sealed partial class Runner(RunSettings settings, TextWriter log)
 {
     private readonly TimeSpan _warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
     private readonly TimeSpan _measure = TimeSpan.FromSeconds(settings.MeasureSeconds);
@@ -76,6 +76,11 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         if (settings.Phases.Contains("abuse"))
         {
             await MeasureAbuseAsync(report, cancellationToken);
+        }
+
+        if (settings.Phases.Contains("leak"))
+        {
+            await MeasureLeaksAsync(report, cancellationToken);
         }
 
         Targets.Evaluate(report);
@@ -188,6 +193,10 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
         foreach (var row in report.Handshakes.Where(r => r.PerSecond is not null && node is not null))
         {
             row.TimesNode = Math.Round(row.PerSecond!.Value / node!.PerSecond!.Value, 2);
+            if (row.ServerUserCpuMicroseconds > 0 && node!.ServerUserCpuMicroseconds > 0)
+            {
+                row.NodeUserCpuMultiple = Math.Round(node.ServerUserCpuMicroseconds!.Value / row.ServerUserCpuMicroseconds!.Value, 2);
+            }
         }
     }
 
@@ -407,6 +416,9 @@ internal sealed class Runner(RunSettings settings, TextWriter log)
                 row.ClientCpuMicroseconds = Math.Round(Median(mine.Select(s => s.ClientCpuMicroseconds!.Value)), 1);
                 row.ServerKernelShare = Math.Round(Median(mine.Select(s => s.ServerKernelShare ?? double.NaN)), 3);
                 row.ServerCpuRatio = Math.Round(Median(mine.Zip(baseline, (m, b) => m.ServerCpuMicroseconds / b.ServerCpuMicroseconds ?? double.NaN)), 3);
+                row.ServerUserCpuMicroseconds = Math.Round(Median(mine.Select(s => s.ServerUserCpuMicroseconds ?? double.NaN)), 1);
+                row.ServerKernelCpuMicroseconds = Math.Round(Median(mine.Select(s => s.ServerCpuMicroseconds!.Value - (s.ServerUserCpuMicroseconds ?? double.NaN))), 1);
+                row.ServerUserCpuRatio = Math.Round(Median(mine.Zip(baseline, (m, b) => m.ServerUserCpuMicroseconds / b.ServerUserCpuMicroseconds ?? double.NaN)), 3);
             }
 
             if (mine.Count > 0 && mine.All(s => s.StoreCpuMicroseconds is not null))

@@ -90,6 +90,16 @@ internal sealed class ServerProcess : IAsyncDisposable
             document.RootElement.GetProperty("managed").GetInt64());
     }
 
+    /// <summary>WsAuth's live sessions, waiting first-message sockets and revocation registry entries in the server.</summary>
+    public async Task<(long Sessions, long Pending, long Registry)> GetGaugesAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        var json = await http.GetStringAsync(new Uri("/__bench/gauges", UriKind.Relative), cancellationToken);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return (root.GetProperty("sessions").GetInt64(), root.GetProperty("pending").GetInt64(), root.GetProperty("registry").GetInt64());
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

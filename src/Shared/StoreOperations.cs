@@ -1,4 +1,4 @@
-namespace WsAuth.Stores;
+namespace WsAuth.Internal;
 
 /// <summary>What a shared store logs about its own availability (each store has its own event ids and wording).</summary>
 internal interface IStoreAvailabilityLog

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using WsAuth.Stores;
+using WsAuth.Internal;
 
 namespace WsAuth.Postgres;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using WsAuth.Stores;
+using WsAuth.Internal;
 
 namespace WsAuth.Redis;
 

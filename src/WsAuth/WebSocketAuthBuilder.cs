@@ -37,8 +37,14 @@ public sealed class WebSocketAuthBuilder
             throw new ArgumentException("A method name must be 1 to 64 characters of a-z, 0-9, '_', '.' and '-'.", nameof(method));
         }
 
+        return Add<TAuthenticator>(new AuthenticatorRegistration(method, typeof(TAuthenticator), usesAmbientCredentials));
+    }
+
+    /// <summary>Adds a registration that says what the authenticator needs and carries (WsAuth's own methods).</summary>
+    internal WebSocketAuthBuilder Add<TAuthenticator>(AuthenticatorRegistration registration)
+        where TAuthenticator : class, IWebSocketAuthenticator
+    {
         Services.TryAddSingleton<TAuthenticator>();
-        var registration = new AuthenticatorRegistration(method, typeof(TAuthenticator), usesAmbientCredentials);
         Services.Configure<WebSocketAuthOptions>(options => options.Authenticators.Add(registration));
         return this;
     }

@@ -3,9 +3,8 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using WsAuth.Internal;
 
-namespace WsAuth;
+namespace WsAuth.Internal;
 
 internal sealed partial class WebSocketAuthMiddleware
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace WsAuth;
+namespace WsAuth.Internal;
 
 internal sealed partial class WebSocketAuthMiddleware
 {

@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
-using WsAuth.Internal;
 
-namespace WsAuth;
+namespace WsAuth.Internal;
 
 internal sealed partial class WebSocketAuthMiddleware
 {

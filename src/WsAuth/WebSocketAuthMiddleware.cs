@@ -8,10 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WsAuth.Internal;
-using WsAuth.Origins;
 
-namespace WsAuth;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Guards WebSocket handshakes: rate limits, transport, then Origin, then the authenticators in order (the first-message

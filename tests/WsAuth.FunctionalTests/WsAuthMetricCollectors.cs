@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using WsAuth.Internal;
-using WsAuth.Tickets;
 
 namespace WsAuth.FunctionalTests;
 

@@ -16,4 +16,11 @@ public class PostgresPublicApiTests
                 "WsAuth.PostgresTicketStoreOptions",
             ],
             typeof(PostgresTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void EveryType_FollowsTheNamespaceRule()
+    {
+        var violations = WsAuth.Testing.NamespaceRule.Violations(typeof(PostgresTicketStoreOptions).Assembly, "WsAuth.Postgres");
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
 }

@@ -85,6 +85,22 @@ public class PostgresStartupTests : PostgresTest
     }
 
     [Fact]
+    public async Task InvalidRevocationSettingFromConfiguration_StopsTheApp_InsteadOfBeingIgnored()
+    {
+        // "perhaps" used to be skipped silently by the revocation binder, leaving CreateTableIfMissing at its default.
+        const string key = "WsAuth:Postgres:Revocation:CreateTableIfMissing";
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => KestrelTestApp.StartAsync(
+            b =>
+            {
+                b.Configuration[key] = "perhaps";
+                b.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add(TicketTestApp.AllowedOrigin)).AddCookie()
+                    .AddPostgresRevocation("Host=127.0.0.1;Port=1");
+            },
+            (a, _) => { }));
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_Defaults()
     {
         var options = new PostgresTicketStoreOptions();

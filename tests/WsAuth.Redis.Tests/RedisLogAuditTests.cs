@@ -27,7 +27,7 @@ public class RedisLogAuditTests
             services: s => s.AddHealthChecks().AddWebSocketTicketStore());
         var cookie = await TicketTestApp.LoginAsync(app);
         var tickets = new List<string> { await RedisTicketApp.IssueWarmAsync(app), await RedisTicketApp.IssueWarmAsync(app), await RedisTicketApp.IssueWarmAsync(app) };
-        var forged = WsAuth.Tickets.TicketCodec.NewTicket(out _);
+        var forged = WsAuth.Internal.TicketCodec.NewTicket(out _);
         var keys = await RedisTicketApp.KeysAsync(prefix, redis.Address);
 
         // Act: good and bad redemptions, then an outage and a recovery, then the health check.
@@ -54,7 +54,7 @@ public class RedisLogAuditTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, issueWhileDown.Status);
         Assert.Equal(HealthStatus.Unhealthy, healthWhileDown.Status);
 
-        var ids = tickets.Append(forged).Select(t => WsAuth.Tickets.TicketCodec.TryGetId(t, out var id) ? id : throw new InvalidOperationException()).ToList();
+        var ids = tickets.Append(forged).Select(t => WsAuth.Internal.TicketCodec.TryGetId(t, out var id) ? id : throw new InvalidOperationException()).ToList();
         var secrets = tickets.Append(forged).Concat(ids).Append("audit-not-a-real-password-0001").ToList();
         var lines = app.Logs.FromWsAuth().ToList();
         Assert.Contains(lines, l => l.Category!.StartsWith("WsAuth.Redis", StringComparison.Ordinal) && l.Id.Name == "TicketStoreUnavailable");

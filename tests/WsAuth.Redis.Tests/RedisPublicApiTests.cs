@@ -16,4 +16,11 @@ public class RedisPublicApiTests
                 "WsAuth.RedisTicketStoreOptions",
             ],
             typeof(RedisTicketStoreOptions).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void EveryType_FollowsTheNamespaceRule()
+    {
+        var violations = WsAuth.Testing.NamespaceRule.Violations(typeof(RedisTicketStoreOptions).Assembly, "WsAuth.Redis");
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
 }

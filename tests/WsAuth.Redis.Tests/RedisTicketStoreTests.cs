@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using WsAuth.Testing;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace WsAuth.Redis.Tests;
 

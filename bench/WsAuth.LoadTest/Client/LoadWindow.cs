@@ -90,6 +90,9 @@ internal sealed record LoadSample(double PerSecond, long Succeeded, long Failed,
     /// <summary>Share of the server's CPU time spent in the kernel (TCP, epoll, copies) rather than in user code.</summary>
     public double? ServerKernelShare { get; init; }
 
+    /// <summary>Server CPU time in user space (the stack's own code, not the kernel's TCP work) per successful operation, microseconds.</summary>
+    public double? ServerUserCpuMicroseconds { get; init; }
+
     /// <summary>CPU time of the store process (redis-server) per successful operation in the window, microseconds.</summary>
     public double? StoreCpuMicroseconds { get; init; }
 
@@ -101,6 +104,7 @@ internal sealed record LoadSample(double PerSecond, long Succeeded, long Failed,
         {
             ServerCpuMicroseconds = (cpu.ServerUser + cpu.ServerSystem) * 1e6 / Succeeded,
             ServerKernelShare = cpu.ServerUser + cpu.ServerSystem > 0 ? cpu.ServerSystem / (cpu.ServerUser + cpu.ServerSystem) : null,
+            ServerUserCpuMicroseconds = cpu.ServerUser * 1e6 / Succeeded,
             ClientCpuMicroseconds = cpu.Client * 1e6 / Succeeded,
         };
 

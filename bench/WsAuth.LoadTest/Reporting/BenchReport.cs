@@ -37,6 +37,8 @@ internal sealed class BenchReport
 
     public List<MemoryRow> Memory { get; set; } = [];
 
+    public List<LeakRow> Leaks { get; set; } = [];
+
     public AbuseResult Abuse { get; set; } = new();
 
     public List<TargetCheck> Targets { get; set; } = [];
@@ -137,6 +139,21 @@ internal sealed class ThroughputRow
     /// <summary>Median over rounds of the share of the server's CPU time spent in the kernel.</summary>
     public double? ServerKernelShare { get; set; }
 
+    /// <summary>
+    /// Median over rounds of the server's user-space CPU time per operation, microseconds: the stack's own work, without
+    /// the kernel's TCP connect/accept/close that every stack pays alike and that hides the difference between them.
+    /// </summary>
+    public double? ServerUserCpuMicroseconds { get; set; }
+
+    /// <summary>Median over rounds of the server's kernel CPU time per operation, microseconds.</summary>
+    public double? ServerKernelCpuMicroseconds { get; set; }
+
+    /// <summary>Median over rounds of (user-space server CPU per operation / bare Kestrel's in the same round).</summary>
+    public double? ServerUserCpuRatio { get; set; }
+
+    /// <summary>The Node peer's user-space CPU per handshake divided by this row's: how many times less the row spends.</summary>
+    public double? NodeUserCpuMultiple { get; set; }
+
     /// <summary>Median over rounds of the load client's CPU time per operation, microseconds.</summary>
     public double? ClientCpuMicroseconds { get; set; }
 
@@ -154,6 +171,44 @@ internal sealed class ThroughputRow
     public List<double> RoundsPerSecond { get; set; } = [];
 
     public List<double> RoundRatios { get; set; } = [];
+}
+
+/// <summary>
+/// One server's leak check: many connect/authenticate/close cycles on a fresh server, the managed heap (after a full
+/// compacting collection) before and after, and WsAuth's live state once the last socket has closed.
+/// </summary>
+internal sealed class LeakRow
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string Title { get; set; } = string.Empty;
+
+    public string Status { get; set; } = "measured";
+
+    public string? Note { get; set; }
+
+    public long Cycles { get; set; }
+
+    public long Failed { get; set; }
+
+    public long ManagedBefore { get; set; }
+
+    public long ManagedAfter { get; set; }
+
+    /// <summary>ManagedAfter - ManagedBefore, bytes.</summary>
+    public long? ManagedGrowth { get; set; }
+
+    /// <summary>WsAuth's live sessions, waiting first-message sockets and revocation registry entries after the cycles (all should be 0).</summary>
+    public long SessionsAfter { get; set; }
+
+    public long PendingAfter { get; set; }
+
+    public long RegistryAfter { get; set; }
+
+    /// <summary>The same gauges read once mid-run, while sockets were open: shows they count (null if the run ended first).</summary>
+    public long? SessionsDuring { get; set; }
+
+    public long? RegistryDuring { get; set; }
 }
 
 internal sealed class MemoryRow

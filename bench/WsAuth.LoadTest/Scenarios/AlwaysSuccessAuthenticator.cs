@@ -14,3 +14,13 @@ internal sealed class AlwaysSuccessAuthenticator : IWebSocketAuthenticator
     public ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
         => ValueTask.FromResult(Result);
 }
+
+/// <summary>As <see cref="AlwaysSuccessAuthenticator"/>, with a subject (<c>sub</c>): revocation registers every session under it.</summary>
+internal sealed class AlwaysSuccessSubjectAuthenticator : IWebSocketAuthenticator
+{
+    private static readonly ClaimsPrincipal User = new(new ClaimsIdentity([new Claim("sub", "bench"), new Claim(ClaimTypes.Name, "bench")], "bench"));
+    private static readonly WebSocketAuthenticateResult Result = WebSocketAuthenticateResult.Success(User, TimeProvider.System.GetUtcNow().AddDays(1));
+
+    public ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Result);
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -54,6 +55,16 @@ internal static class BenchEndpoints
             return context.Response.Body.WriteAsync(PlainBody).AsTask();
         });
 
+        // WsAuth's live sessions, waiting first-message sockets and revocation registry entries, read from its own
+        // instruments. The listener starts on the first call (the leak phase calls it before any handshake), so the
+        // other phases run without it.
+        app.MapGet("/__bench/gauges", static context =>
+        {
+            var (sessions, pending, registry) = WsAuthGauges.Read();
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync($$"""{"sessions":{{sessions}},"pending":{{pending}},"registry":{{registry}}}""");
+        });
+
         // Memory after a full, compacting collection: the driver reads it before and after opening idle connections.
         app.MapGet("/__bench/memory", static context =>
         {
@@ -66,6 +77,51 @@ internal static class BenchEndpoints
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync($$"""{"workingSet":{{workingSet}},"managed":{{managed}}}""");
         });
+    }
+}
+
+/// <summary>Sums WsAuth's up-down counters (sessions active, first messages pending) and reads the registry gauge.</summary>
+internal static class WsAuthGauges
+{
+    private static readonly Lock Gate = new();
+    private static MeterListener? _listener;
+    private static long _sessions;
+    private static long _pending;
+    private static long _registry;
+
+    public static (long Sessions, long Pending, long Registry) Read()
+    {
+        lock (Gate)
+        {
+            if (_listener is null)
+            {
+                _listener = new MeterListener
+                {
+                    InstrumentPublished = static (instrument, listener) =>
+                    {
+                        if (instrument.Meter.Name == WebSocketAuthDefaults.MeterName
+                            && instrument.Name is "wsauth.sessions.active" or "wsauth.first_message.pending" or "wsauth.revocation.sessions")
+                        {
+                            listener.EnableMeasurementEvents(instrument);
+                        }
+                    },
+                };
+                _listener.SetMeasurementEventCallback<long>(static (instrument, value, _, _) =>
+                {
+                    switch (instrument.Name)
+                    {
+                        case "wsauth.sessions.active": Interlocked.Add(ref _sessions, value); break;
+                        case "wsauth.first_message.pending": Interlocked.Add(ref _pending, value); break;
+                        default: Interlocked.Exchange(ref _registry, value); break;
+                    }
+                });
+                _listener.Start();
+            }
+
+            Interlocked.Exchange(ref _registry, 0);
+            _listener.RecordObservableInstruments();
+            return (Interlocked.Read(ref _sessions), Interlocked.Read(ref _pending), Interlocked.Read(ref _registry));
+        }
     }
 }
 

@@ -61,6 +61,23 @@ internal sealed class OriginOnlyScenario : Scenario
     public override void ConfigurePipeline(WebApplication app) => app.UseWebSocketAuth();
 }
 
+/// <summary>Origin check only, with revocation on (in-memory backplane): every session is in the revocation registry.</summary>
+internal sealed class OriginWithRevocationScenario : Scenario
+{
+    public const string ScenarioId = "origin-revocation";
+
+    public override string Id => ScenarioId;
+
+    public override string Title => "WsAuth, Origin check only, revocation on";
+
+    public override void ConfigureServices(WebApplicationBuilder builder)
+        => builder.Services.AddWebSocketAuth(BenchWsAuth.Configure)
+            .AddAuthenticator<AlwaysSuccessSubjectAuthenticator>("origin-only")
+            .AddRevocation();
+
+    public override void ConfigurePipeline(WebApplication app) => app.UseWebSocketAuth();
+}
+
 /// <summary>
 /// WsAuth's cookie method with ASP.NET Core cookie authentication, as the sample app sets it up. The cookie is
 /// obtained once from <c>POST /login</c> and sent on every handshake.

@@ -44,7 +44,13 @@ internal class TicketMemoryScenario : Scenario
     {
         BenchCookies.AddCookieAuthentication(builder);
         builder.Services.AddAuthorization();
-        var wsAuth = builder.Services.AddWebSocketAuth(BenchWsAuth.Configure).AddTickets();
+        // Like the handshake limits (off on every bench server), the ticket-issue quotas (60 per user and 300 per address
+        // a minute by default) are off: one load client issues thousands a second from one address and one login.
+        var wsAuth = builder.Services.AddWebSocketAuth(BenchWsAuth.Configure).AddTickets(static o =>
+        {
+            o.IssuePermitsPerUser = 0;
+            o.IssuePermitsPerClient = 0;
+        });
         ConfigureStore(wsAuth);
     }
 

@@ -1,29 +1,21 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using WsAuth.Internal;
 
 namespace WsAuth.Postgres;
 
-/// <summary>Binds <see cref="PostgresRevocationOptions"/> from <c>WsAuth:Postgres:Revocation</c>.</summary>
-internal sealed class PostgresRevocationConfigureOptions(IServiceProvider services) : IConfigureOptions<PostgresRevocationOptions>
+/// <summary>Binds <see cref="PostgresRevocationOptions"/> from <c>WsAuth:Postgres:Revocation</c>, strictly.</summary>
+internal sealed class PostgresRevocationConfigureOptions(IServiceProvider services) : SectionConfigureOptions<PostgresRevocationOptions>(services, SectionName)
 {
     public const string SectionName = "WsAuth:Postgres:Revocation";
 
-    public void Configure(PostgresRevocationOptions options)
+    protected override void Bind(IConfigurationSection section, PostgresRevocationOptions options)
     {
-        var section = services.GetService<IConfiguration>()?.GetSection(SectionName);
-        if (section is null || !section.Exists())
-        {
-            return;
-        }
+        ConfigurationValues.String(section, nameof(PostgresRevocationOptions.ConnectionString), v => options.ConnectionString = v);
+        ConfigurationValues.String(section, nameof(PostgresRevocationOptions.Schema), v => options.Schema = v);
+        ConfigurationValues.String(section, nameof(PostgresRevocationOptions.TableName), v => options.TableName = v);
+        ConfigurationValues.String(section, nameof(PostgresRevocationOptions.Channel), v => options.Channel = v);
 
-        options.ConnectionString = section[nameof(PostgresRevocationOptions.ConnectionString)] ?? options.ConnectionString;
-        options.Schema = section[nameof(PostgresRevocationOptions.Schema)] ?? options.Schema;
-        options.TableName = section[nameof(PostgresRevocationOptions.TableName)] ?? options.TableName;
-        options.Channel = section[nameof(PostgresRevocationOptions.Channel)] ?? options.Channel;
-        if (bool.TryParse(section[nameof(PostgresRevocationOptions.CreateTableIfMissing)], out var create))
-        {
-            options.CreateTableIfMissing = create;
-        }
+        // Strict like every other key: "yes" or a typo fails at startup naming the key instead of being ignored.
+        ConfigurationValues.Bind<PostgresRevocationOptions>(section, nameof(PostgresRevocationOptions.CreateTableIfMissing), v => options.CreateTableIfMissing = v);
     }
 }

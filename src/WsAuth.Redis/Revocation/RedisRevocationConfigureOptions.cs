@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WsAuth.Internal;
 
 namespace WsAuth.Redis;
 
@@ -31,11 +31,6 @@ internal sealed class RedisRevocationConfigureOptions(IServiceProvider services)
 
         options.KeyPrefix = section[nameof(RedisRevocationOptions.KeyPrefix)] ?? options.KeyPrefix;
         options.Channel = section[nameof(RedisRevocationOptions.Channel)] ?? options.Channel;
-        if (section[nameof(RedisRevocationOptions.OperationTimeout)] is { } timeout)
-        {
-            options.OperationTimeout = TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw new OptionsValidationException(nameof(RedisRevocationOptions), typeof(RedisRevocationOptions), [$"{SectionName}:OperationTimeout must be a duration such as 00:00:05."]);
-        }
+        ConfigurationValues.Bind<RedisRevocationOptions>(section, nameof(RedisRevocationOptions.OperationTimeout), v => options.OperationTimeout = v);
     }
 }

@@ -1,4 +1,4 @@
-namespace WsAuth.Origins;
+namespace WsAuth.Internal;
 
 /// <summary>The outcome of checking a handshake's <c>Origin</c> header against the policy.</summary>
 internal enum OriginCheck

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace WsAuth.Origins;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Turns a serialized origin (<c>scheme://host[:port]</c>) into its one canonical form, the same way for the

@@ -1,4 +1,4 @@
-namespace WsAuth.Origins;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// A compiled wildcard entry such as <c>https://*.example.com:8443</c>: it matches a normalized origin with the same

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Primitives;
 
-namespace WsAuth.Origins;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// The Origin allow-list compiled once from <see cref="WebSocketAuthOptions"/>: exact origins in a frozen set,

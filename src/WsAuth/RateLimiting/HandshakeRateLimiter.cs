@@ -15,7 +15,6 @@ namespace WsAuth.Internal;
 /// </summary>
 internal sealed partial class HandshakeRateLimiter : IDisposable
 {
-    private const int SegmentsPerWindow = 6;
     private const int LockoutSweepThreshold = 10_000;
 
     private readonly PartitionedRateLimiter<IPAddress>? _clients;
@@ -23,7 +22,7 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
     private readonly PartitionedRateLimiter<string>? _users;
     private readonly PartitionedRateLimiter<IPAddress>? _failures;
     private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _lockouts = new();
-    private readonly TimeSpan _segment;
+    private readonly TimeSpan _window;
     private readonly TimeSpan _lockoutDuration;
     private readonly int _ipv6PrefixLength;
     private readonly TimeProvider _time;
@@ -38,7 +37,7 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
         _logger = logger;
         _ipv6PrefixLength = limits.ClientIPv6PrefixLength;
         _lockoutDuration = limits.LockoutDuration;
-        _segment = limits.Window / SegmentsPerWindow;
+        _window = limits.Window;
         Enabled = limits.Enabled;
         if (!Enabled)
         {
@@ -47,14 +46,14 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
 
         if (limits.PermitsPerClient > 0)
         {
-            var window = SlidingWindow(limits.PermitsPerClient, limits.Window);
+            var window = SlidingWindows.Options(limits.PermitsPerClient, limits.Window);
             _clients = PartitionedRateLimiter.Create<IPAddress, IPAddress>(ip => RateLimitPartition.GetSlidingWindowLimiter(ip, _ => window));
             _refusedOrigins = PartitionedRateLimiter.Create<IPAddress, IPAddress>(ip => RateLimitPartition.GetSlidingWindowLimiter(ip, _ => window));
         }
 
         if (limits.PermitsPerUser > 0)
         {
-            var window = SlidingWindow(limits.PermitsPerUser, limits.Window);
+            var window = SlidingWindows.Options(limits.PermitsPerUser, limits.Window);
             _users = PartitionedRateLimiter.Create<string, string>(user => RateLimitPartition.GetSlidingWindowLimiter(user, _ => window), StringComparer.Ordinal);
         }
 
@@ -193,17 +192,7 @@ internal sealed partial class HandshakeRateLimiter : IDisposable
         _failures?.Dispose();
     }
 
-    private static SlidingWindowRateLimiterOptions SlidingWindow(int permits, TimeSpan window) => new()
-    {
-        PermitLimit = permits,
-        Window = window,
-        SegmentsPerWindow = SegmentsPerWindow,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    private TimeSpan RetryAfter(RateLimitLease lease)
-        => lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero ? retryAfter : _segment;
+    private TimeSpan RetryAfter(RateLimitLease lease) => SlidingWindows.RetryAfter(lease, _window);
 
     private static partial class Log
     {

@@ -1,22 +1,14 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace WsAuth.Internal;
 
 /// <summary>Binds <see cref="WebSocketRevocationOptions"/> from the <c>WsAuth:Revocation</c> section, strictly.</summary>
-internal sealed class WebSocketRevocationConfigureOptions(IServiceProvider services) : IConfigureOptions<WebSocketRevocationOptions>
+internal sealed class WebSocketRevocationConfigureOptions(IServiceProvider services) : SectionConfigureOptions<WebSocketRevocationOptions>(services, SectionName)
 {
     public const string SectionName = WebSocketAuthDefaults.ConfigurationSection + ":Revocation";
 
-    public void Configure(WebSocketRevocationOptions options)
+    protected override void Bind(IConfigurationSection section, WebSocketRevocationOptions options)
     {
-        var section = services.GetService<IConfiguration>()?.GetSection(SectionName);
-        if (section is null || !section.Exists())
-        {
-            return;
-        }
-
         ConfigurationValues.Bind<WebSocketRevocationOptions>(section, nameof(WebSocketRevocationOptions.MaxCredentialLifetime), v => options.MaxCredentialLifetime = v);
         ConfigurationValues.Bind<WebSocketRevocationOptions>(section, nameof(WebSocketRevocationOptions.MaxStaleness), v => options.MaxStaleness = v);
         ConfigurationValues.Bind<WebSocketRevocationOptions>(section, nameof(WebSocketRevocationOptions.ReconnectDelay), v => options.ReconnectDelay = v);

@@ -1,123 +1,87 @@
 namespace WsAuth.Internal;
 
-/// <summary>
-/// When a session warns and closes, with no socket: the end is the credential's expiry (when the session closes on
-/// expiry) or the session's maximum length, whichever comes first. A warning goes out a lead time before the end; at the
-/// end the session closes, unless a refresh that arrived in time is being validated (then it gets <see cref="RefreshGrace"/>).
-/// </summary>
-/// <remarks>
-/// A mutable struct kept inside <see cref="SessionWebSocket"/> (no allocation of its own) and used under the session's
-/// lock. Times are kept as UTC ticks (<see cref="None"/>: not set), 32 bytes in all. Spurious <see cref="Decide"/> calls
-/// are harmless: each one re-evaluates against the clock.
-/// </remarks>
-internal struct SessionExpiry
+/// <summary>What a session's expiry check says to do now.</summary>
+internal enum ExpiryAction
 {
-    /// <summary>How long a refresh that is being validated keeps an ended session open.</summary>
+    /// <summary>Nothing yet: wake at <see cref="ExpiryDecision.WakeAt"/> (never, when null).</summary>
+    Wait,
+
+    /// <summary>Send the expiry warning; <see cref="ExpiryDecision.WakeAt"/> is the end it announces (and the next wake).</summary>
+    Warn,
+
+    /// <summary>Close the session with 4401 <c>expired</c>.</summary>
+    Expire,
+}
+
+/// <summary>The outcome of <see cref="SessionExpiry.Decide"/>.</summary>
+internal readonly record struct ExpiryDecision(ExpiryAction Action, DateTimeOffset? WakeAt);
+
+/// <summary>
+/// The app's expiry rules, the same for every session: whether a session closes when its credential expires, and how
+/// long before the end the warning goes out (null: no warning, as on SignalR hubs).
+/// </summary>
+internal readonly record struct ExpiryRules(bool CloseOnExpiry, TimeSpan? WarningLead);
+
+/// <summary>
+/// A session's expiry decision, with no socket and no timer: when the session ends (the credential's expiry when
+/// <c>CloseOnExpiry</c> is on, capped by <c>MaxSessionLength</c>), when to warn, and whether a refresh being validated
+/// at the end gets a short grace. <see cref="SessionWebSocket"/> keeps one in a field (no allocation per socket) and
+/// calls it under its lock from its timer; it owns what to do with the answer. The app-wide rules are passed in, not
+/// kept per session.
+/// </summary>
+internal struct SessionExpiry(DateTimeOffset? credentialExpiresAt, DateTimeOffset? maxEnd)
+{
+    /// <summary>How long a refresh that arrived before the end may take to validate after it.</summary>
     public static readonly TimeSpan RefreshGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>The shortest timer due time (a due time of zero would not be a timer).</summary>
-    public static readonly TimeSpan MinimumDue = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>
-    /// Timers take at most about 49 days; a credential may live for years (a long cookie). Wake at least daily: each wake
-    /// re-evaluates against the clock and re-arms.
-    /// </summary>
-    public static readonly TimeSpan MaximumDue = TimeSpan.FromDays(1);
-
-    private const long None = long.MaxValue;
-
-    private readonly long _maxEnd;
-    private long _credentialExpiresAt;
-    private long _refreshGraceUntil;
-    private readonly bool _closeOnExpiry;
+    private DateTimeOffset? _credentialExpiresAt = credentialExpiresAt;
+    private DateTimeOffset? _refreshGraceUntil;
     private bool _warned;
 
-    /// <summary>Starts the decision for a session admitted at <paramref name="start"/>.</summary>
-    /// <param name="start">When the session started.</param>
-    /// <param name="maxSessionLength">The session's maximum length, or null for none.</param>
-    /// <param name="closeOnExpiry">Whether the session ends when the credential expires.</param>
-    /// <param name="credentialExpiresAt">When the credential expires, or null if it does not say.</param>
-    public SessionExpiry(DateTimeOffset start, TimeSpan? maxSessionLength, bool closeOnExpiry, DateTimeOffset? credentialExpiresAt)
+    /// <summary>When the session ends: the credential's expiry (if the session closes on it) or the session cap, whichever is first.</summary>
+    public readonly DateTimeOffset? End(ExpiryRules rules)
     {
-        _maxEnd = maxSessionLength is { } max ? (start + max).UtcTicks : None;
-        _closeOnExpiry = closeOnExpiry;
-        _credentialExpiresAt = Ticks(credentialExpiresAt);
-        _refreshGraceUntil = None;
+        var end = rules.CloseOnExpiry ? _credentialExpiresAt : null;
+        return maxEnd is { } max && (end is null || max < end) ? max : end;
     }
 
-    /// <summary>Whether the session can end at all (and so needs a timer).</summary>
-    public readonly bool CanEnd => _closeOnExpiry || _maxEnd != None;
-
-    /// <summary>When the session ends as things stand, or null if it does not.</summary>
-    public readonly DateTimeOffset? End
+    /// <summary>What to do at <paramref name="now"/>; <paramref name="refreshing"/> is whether a refresh is being validated.</summary>
+    public ExpiryDecision Decide(DateTimeOffset now, bool refreshing, ExpiryRules rules)
     {
-        get
+        if (End(rules) is not { } end)
         {
-            var end = Math.Min(_closeOnExpiry ? _credentialExpiresAt : None, _maxEnd);
-            return end == None ? null : new DateTimeOffset(end, TimeSpan.Zero);
-        }
-    }
-
-    /// <summary>Decides what the session does now: close, warn, or wait until the returned due time.</summary>
-    /// <param name="time">The clock.</param>
-    /// <param name="warningLead">How long before the end to warn, or null to never warn.</param>
-    /// <param name="refreshing">Whether a refresh that arrived is being validated.</param>
-    public ExpiryDecision Decide(TimeProvider time, TimeSpan? warningLead, bool refreshing)
-    {
-        var now = time.GetUtcNow();
-        DateTimeOffset? next;
-        if (End is not { } end)
-        {
-            next = null;
-        }
-        else if (now >= end)
-        {
-            if (_refreshGraceUntil == None && refreshing)
-            {
-                _refreshGraceUntil = (now + RefreshGrace).UtcTicks;
-            }
-
-            if (refreshing && _refreshGraceUntil > now.UtcTicks)
-            {
-                next = new DateTimeOffset(_refreshGraceUntil, TimeSpan.Zero); // a refresh that arrived in time is being validated: give it a moment
-            }
-            else
-            {
-                return new ExpiryDecision(ExpiryAction.Close, end, Timeout.InfiniteTimeSpan);
-            }
-        }
-        else
-        {
-            var warnAt = warningLead is { } lead ? end - lead : (DateTimeOffset?)null;
-            var warn = false;
-            if (warnAt is { } at && !_warned && now >= at)
-            {
-                _warned = true;
-                warn = true;
-            }
-
-            next = !_warned && warnAt is { } pending ? pending : end;
-            if (warn)
-            {
-                return new ExpiryDecision(ExpiryAction.Warn, end, DueTime(next, now));
-            }
+            return new(ExpiryAction.Wait, null);
         }
 
-        return new ExpiryDecision(ExpiryAction.Wait, End, DueTime(next, now));
+        if (now >= end)
+        {
+            // A refresh that arrived in time is being validated: give it a moment, once.
+            return refreshing && (_refreshGraceUntil ??= now + RefreshGrace) > now
+                ? new(ExpiryAction.Wait, _refreshGraceUntil)
+                : new(ExpiryAction.Expire, null);
+        }
+
+        var warnAt = rules.WarningLead is { } lead ? end - lead : (DateTimeOffset?)null;
+        if (warnAt is { } at && !_warned && now >= at)
+        {
+            _warned = true;
+            return new(ExpiryAction.Warn, end);
+        }
+
+        return new(ExpiryAction.Wait, !_warned && warnAt is { } pending ? pending : end);
     }
 
     /// <summary>
-    /// A refresh succeeded with a credential that expires at <paramref name="credentialExpiresAt"/>. Clears the refresh
-    /// grace and warns again only for a later end: a refresh that the maximum length (or a shorter token) kept from
+    /// A refresh succeeded with a credential that expires at <paramref name="credentialExpiresAt"/>; returns the new end.
+    /// The warning is sent again only for a later end: a refresh that the session cap (or a shorter token) kept from
     /// moving the end must not be answered by another warning at once, which would invite a refresh loop.
     /// </summary>
-    /// <returns>The new end.</returns>
-    public DateTimeOffset? Refreshed(DateTimeOffset? credentialExpiresAt)
+    public DateTimeOffset? Refreshed(DateTimeOffset? credentialExpiresAt, ExpiryRules rules)
     {
-        var previousEnd = End;
-        _refreshGraceUntil = None;
-        _credentialExpiresAt = Ticks(credentialExpiresAt);
-        var end = End;
+        var previousEnd = End(rules);
+        _refreshGraceUntil = null;
+        _credentialExpiresAt = credentialExpiresAt;
+        var end = End(rules);
         if (end is { } newEnd && (previousEnd is not { } oldEnd || newEnd > oldEnd))
         {
             _warned = false;
@@ -125,36 +89,4 @@ internal struct SessionExpiry
 
         return end;
     }
-
-    private static long Ticks(DateTimeOffset? value) => value is { } v ? v.UtcTicks : None;
-
-    private static TimeSpan DueTime(DateTimeOffset? next, DateTimeOffset now)
-    {
-        if (next is not { } n)
-        {
-            return Timeout.InfiniteTimeSpan;
-        }
-
-        var due = n - now;
-        return due < MinimumDue ? MinimumDue : due > MaximumDue ? MaximumDue : due;
-    }
 }
-
-/// <summary>What a session does after <see cref="SessionExpiry.Decide"/>.</summary>
-internal enum ExpiryAction
-{
-    /// <summary>Nothing now; re-evaluate at the due time.</summary>
-    Wait,
-
-    /// <summary>Send the expiry warning, then re-evaluate at the due time.</summary>
-    Warn,
-
-    /// <summary>Close the session: it has ended.</summary>
-    Close,
-}
-
-/// <summary>The outcome of <see cref="SessionExpiry.Decide"/>.</summary>
-/// <param name="Action">What to do now.</param>
-/// <param name="End">The session's end (the warning names it), or null if it has none.</param>
-/// <param name="Due">When to re-evaluate, from now (<see cref="Timeout.InfiniteTimeSpan"/>: never).</param>
-internal readonly record struct ExpiryDecision(ExpiryAction Action, DateTimeOffset? End, TimeSpan Due);

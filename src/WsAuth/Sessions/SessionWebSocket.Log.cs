@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace WsAuth.Internal;
 
-/// <summary>The session's log messages (source-generated).</summary>
+/// <summary>The session's log events (ids 420-424). Never a token, a subject or a session id.</summary>
 internal sealed partial class SessionWebSocket
 {
     private static partial class Log

@@ -3,7 +3,11 @@ using System.Runtime.CompilerServices;
 
 namespace WsAuth.Internal;
 
-/// <summary>Receive: application frames pass through; refresh messages are sniffed by their prefix, held back and replayed when they are not one.</summary>
+/// <summary>
+/// Receive: application messages pass through into the caller's buffer with no copy; a text message starting with the
+/// refresh prefix is taken out (see <c>SessionWebSocket.Refresh.cs</c>); a first read shorter than the prefix is held
+/// back until it can be told apart, then replayed.
+/// </summary>
 internal sealed partial class SessionWebSocket
 {
     public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)

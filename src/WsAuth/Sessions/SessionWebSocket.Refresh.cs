@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace WsAuth.Internal;
 
-/// <summary>In-band refresh: reads a refresh message, validates its token and moves the session's end, or closes the session.</summary>
+/// <summary>
+/// In-band refresh: reads a refresh message to its end (bounded), validates its token, checks the subject, revocation
+/// and the endpoint's policies, and moves the session's end, or closes the session (<see cref="RejectRefreshAsync"/>).
+/// </summary>
 internal sealed partial class SessionWebSocket
 {
     /// <summary>Reads the rest of a refresh message and acts on it. Returns a Close result if the peer closed meanwhile.</summary>
@@ -163,7 +166,14 @@ internal sealed partial class SessionWebSocket
 
         if (result is null || !result.Succeeded)
         {
-            await RejectRefreshAsync(result, activity);
+            var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
+            var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
+            if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
+            {
+                _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
+            }
+
+            await EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
             return;
         }
 
@@ -196,7 +206,7 @@ internal sealed partial class SessionWebSocket
         lock (_gate)
         {
             _refreshing = false;
-            end = _expiry.Refreshed(result.ExpiresAt); // warns again only for a later end (see SessionExpiry.Refreshed)
+            end = _expiry.Refreshed(result.ExpiresAt, ExpiryRules);
             _feature.User = principal;
             _feature.ExpiresAt = result.ExpiresAt;
             _feature.IssuedAt = issuedAt;
@@ -208,22 +218,6 @@ internal sealed partial class SessionWebSocket
         Log.Refreshed(_settings.Logger, _feature.Method, _http.TraceIdentifier);
         await SendControlAsync(ControlMessages.Refreshed(end));
         Evaluate(); // reschedules, or closes if the new credential has already expired
-    }
-
-    /// <summary>
-    /// The validator did not accept the refresh token: maps its result to a close code, counts a rejected credential
-    /// toward lockout, and closes the session. The one place that maps a refresh validator result.
-    /// </summary>
-    private Task RejectRefreshAsync(WebSocketAuthenticateResult? result, Activity? activity)
-    {
-        var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
-        var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
-        if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
-        {
-            _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
-        }
-
-        return EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
     }
 
     private Task EndRefreshAndCloseAsync(Activity? activity, int code, string reason)

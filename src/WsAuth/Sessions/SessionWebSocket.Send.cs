@@ -3,11 +3,12 @@ using System.Runtime.CompilerServices;
 
 namespace WsAuth.Internal;
 
-/// <summary>Send: the endpoint's sends and WsAuth's control messages take turns on one lock; WsAuth's own close.</summary>
+/// <summary>
+/// Send: the endpoint's sends and WsAuth's control messages take turns on one lock (WebSocket allows one outstanding
+/// send); a control message waits for the end of a fragmented application message. WsAuth's own close goes out here too.
+/// </summary>
 internal sealed partial class SessionWebSocket
 {
-    private static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
-
     public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
         => SendAsync(buffer.AsMemory(), messageType, endOfMessage ? WebSocketMessageFlags.EndOfMessage : WebSocketMessageFlags.None, cancellationToken).AsTask();
 
@@ -90,35 +91,6 @@ internal sealed partial class SessionWebSocket
         }
     }
 
-    /// <summary>
-    /// The endpoint closes (<see cref="CloseAsync(WebSocketCloseStatus, string?, CancellationToken)"/> or, with
-    /// <paramref name="outputOnly"/>, <see cref="CloseOutputAsync"/>): done on the send lock; nothing once WsAuth closed.
-    /// </summary>
-    private async Task CloseByEndpointAsync(WebSocketCloseStatus closeStatus, string? statusDescription, bool outputOnly, CancellationToken cancellationToken)
-    {
-        StopTimer();
-        if (_closedBy is not null)
-        {
-            return;
-        }
-
-        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
-
-        await _sendLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_closedBy is null)
-            {
-                await (outputOnly
-                    ? _inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken)
-                    : _inner.CloseAsync(closeStatus, statusDescription, cancellationToken));
-            }
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
 
     /// <summary>
     /// Closes the session from WsAuth's side: sends the close frame without waiting for the client's, then ends a pending
@@ -166,33 +138,19 @@ internal sealed partial class SessionWebSocket
         }
         finally
         {
-            // Linger for the client's close frame (a pending receive sees it); stop waiting when the grace period ends.
-            if (WebSocketCloser.Linger(sent, _stop, _settings.Time) is { } grace)
+            if (sent)
             {
-                Interlocked.Exchange(ref _grace, grace)?.Dispose();
+                // Linger for the client's close frame (a pending receive sees it); stop waiting when the grace period ends.
+                Interlocked.Exchange(ref _grace, WebSocketCloser.LingerThenStop(_stop, _settings.Time))?.Dispose();
             }
             else
             {
+                CancelStop();
                 _inner.Abort();
                 _http.Abort();
             }
 
             closed.Sent.TrySetResult();
         }
-    }
-
-    private static bool IsConnectionFailure(Exception ex) => WebSocketCloser.IsConnectionFailure(ex);
-
-    private sealed class CloseInfo(int code, string reason, WebSocketCloseStatus status, string? description)
-    {
-        public int Code { get; } = code;
-
-        public string Reason { get; } = reason;
-
-        public WebSocketCloseStatus Status { get; } = status;
-
-        public string? Description { get; } = description;
-
-        public TaskCompletionSource Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,11 +1,6 @@
-using System.Buffers;
-using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace WsAuth.Internal;
 
@@ -21,13 +16,16 @@ namespace WsAuth.Internal;
 /// one lock. A control message never splits a fragmented application message: it waits for its end.</para>
 /// <para>Once WsAuth closes the socket, the endpoint's pending and later receives return a Close result (with WsAuth's
 /// code), its sends throw, and its own close calls do nothing.</para>
-/// <para>Files: this one holds the state, the <see cref="WebSocket"/> members and the end of the session;
-/// <c>.Receive</c> the receive path and refresh sniffing; <c>.Refresh</c> the refresh's validation; <c>.Send</c> the
-/// send lock, the control queue and WsAuth's own close; <c>.Log</c> the log messages; <see cref="SessionExpiry"/> when
-/// to warn and close.</para>
 /// </remarks>
 internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 {
+    private static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MinimumDue = TimeSpan.FromMilliseconds(1);
+
+    // Timers take at most about 49 days; a credential may live for years (a long cookie). Wake at least daily: each
+    // wake re-evaluates against the clock and re-arms.
+    private static readonly TimeSpan MaximumDue = TimeSpan.FromDays(1);
+
     private readonly WebSocket _inner;
     private readonly SessionSettings _settings;
     private readonly HttpContext _http;
@@ -89,10 +87,11 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         _authorize = authorize;
         _subject = SessionSubject.Of(feature.User);
         _revocationSubject = settings.Revocation is null ? null : RevocationIdentity.SubjectOf(feature.User);
+        var maxEnd = settings.MaxSessionLength is { } max ? start + max : (DateTimeOffset?)null;
         _prefix = controlMessages ? settings.RefreshPrefix : null;
-        _expiry = new SessionExpiry(start, settings.MaxSessionLength, settings.CloseOnExpiry, feature.ExpiresAt);
+        _expiry = new SessionExpiry(feature.ExpiresAt, maxEnd);
 
-        if (_expiry.CanEnd)
+        if (settings.CloseOnExpiry || maxEnd is not null)
         {
             _timer = settings.Time.CreateTimer(static s => ((SessionWebSocket)s!).Evaluate(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             Evaluate();
@@ -151,10 +150,39 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     // ---- Close, abort, dispose ----------------------------------------------------------------------------------
 
     public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
-        => CloseByEndpointAsync(closeStatus, statusDescription, outputOnly: true, cancellationToken);
+        => CloseFromEndpointAsync(static (inner, status, description, token) => inner.CloseOutputAsync(status, description, token), closeStatus, statusDescription, cancellationToken);
 
     public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
-        => CloseByEndpointAsync(closeStatus, statusDescription, outputOnly: false, cancellationToken);
+        => CloseFromEndpointAsync(static (inner, status, description, token) => inner.CloseAsync(status, description, token), closeStatus, statusDescription, cancellationToken);
+
+    /// <summary>The endpoint closes: the session's timer stops, and after a close by WsAuth the call does nothing.</summary>
+    private async Task CloseFromEndpointAsync(
+        Func<WebSocket, WebSocketCloseStatus, string?, CancellationToken, Task> close,
+        WebSocketCloseStatus closeStatus,
+        string? statusDescription,
+        CancellationToken cancellationToken)
+    {
+        StopTimer();
+        if (_closedBy is not null)
+        {
+            return;
+        }
+
+        Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
+
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_closedBy is null)
+            {
+                await close(_inner, closeStatus, statusDescription, cancellationToken);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
 
     public override void Abort()
     {
@@ -221,9 +249,11 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         }
     }
 
-    private void CancelStop() => WebSocketCloser.Cancel(_stop);
+    private void CancelStop() => WebSocketCloser.StopQuietly(_stop);
 
     // ---- Expiry -------------------------------------------------------------------------------------------------
+
+    private ExpiryRules ExpiryRules => new(_settings.CloseOnExpiry, _controlMessages ? _settings.ExpiryWarning : null);
 
     /// <summary>The timer's callback, and the re-check after a refresh: warns, closes or reschedules. Spurious calls are harmless.</summary>
     private void Evaluate()
@@ -236,21 +266,40 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
                 return;
             }
 
-            decision = _expiry.Decide(_settings.Time, _controlMessages ? _settings.ExpiryWarning : null, _refreshing);
-            if (decision.Action != ExpiryAction.Close)
+            var now = _settings.Time.GetUtcNow();
+            decision = _expiry.Decide(now, _refreshing, ExpiryRules);
+            if (decision.Action != ExpiryAction.Expire && _timer is not null)
             {
-                _timer?.Change(decision.Due, Timeout.InfiniteTimeSpan);
+                var due = decision.WakeAt is { } next ? next - now : Timeout.InfiniteTimeSpan;
+                _timer.Change(decision.WakeAt is null ? Timeout.InfiniteTimeSpan : (due < MinimumDue ? MinimumDue : due > MaximumDue ? MaximumDue : due), Timeout.InfiniteTimeSpan);
             }
         }
 
-        if (decision.Action == ExpiryAction.Close)
+        if (decision.Action == ExpiryAction.Expire)
         {
             _ = CloseAsync(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Expired);
         }
-        else if (decision is { Action: ExpiryAction.Warn, End: { } end })
+        else if (decision.Action == ExpiryAction.Warn)
         {
             Log.ExpiryWarningSent(_settings.Logger, _http.TraceIdentifier);
-            _ = SendControlAsync(ControlMessages.Expiring(end));
+            _ = SendControlAsync(ControlMessages.Expiring(decision.WakeAt!.Value));
         }
     }
+
+    private static bool IsConnectionFailure(Exception ex) => WebSocketCloser.IsConnectionFailure(ex);
+
+    private sealed class CloseInfo(int code, string reason, WebSocketCloseStatus status, string? description)
+    {
+        public int Code { get; } = code;
+
+        public string Reason { get; } = reason;
+
+        public WebSocketCloseStatus Status { get; } = status;
+
+        public string? Description { get; } = description;
+
+        public TaskCompletionSource Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+
 }

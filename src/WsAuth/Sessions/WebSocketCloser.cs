@@ -25,45 +25,10 @@ internal static class WebSocketCloser
     /// <summary>Sends the close frame, then lingers for the client's (see the remarks of the class).</summary>
     public static async Task CloseAsync(WebSocket socket, int code, string reason, bool policyViolation, TimeProvider time, HttpContext context)
     {
-        var sent = await SendCloseAsync(socket, code, reason, policyViolation, time, context);
-        using var receiveStop = new CancellationTokenSource();
-        using var grace = Linger(sent, receiveStop, time);
-        if (sent)
+        if (await SendCloseAsync(socket, code, reason, policyViolation, time, context))
         {
-            await DrainAsync(socket, receiveStop.Token);
-        }
-    }
-
-    /// <summary>
-    /// The "then wait for the client's close" half of every WsAuth close (the session's, the first-message deadline's
-    /// and <see cref="CloseAsync"/>). When the close frame was <paramref name="sent"/>, a receive stopped by
-    /// <paramref name="receiveStop"/> may go on for the client's close frame: the returned grace timer cancels
-    /// <paramref name="receiveStop"/> after <see cref="Grace"/> (dispose it when done). When it was not sent,
-    /// <paramref name="receiveStop"/> is cancelled at once and this returns null.
-    /// </summary>
-    public static CancellationTokenSource? Linger(bool sent, CancellationTokenSource receiveStop, TimeProvider time)
-    {
-        if (!sent)
-        {
-            Cancel(receiveStop);
-            return null;
-        }
-
-        var grace = new CancellationTokenSource(Grace, time);
-        grace.Token.UnsafeRegister(static s => Cancel((CancellationTokenSource)s!), receiveStop);
-        return grace;
-    }
-
-    /// <summary>Cancels <paramref name="source"/>; one that is disposed or whose callbacks threw is cancelled enough.</summary>
-    public static void Cancel(CancellationTokenSource source)
-    {
-        try
-        {
-            source.Cancel();
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or AggregateException)
-        {
-            // Already finished, or a registration on the inner socket threw: the socket is aborted either way.
+            using var grace = new CancellationTokenSource(Grace, time);
+            await DrainAsync(socket, grace.Token);
         }
     }
 
@@ -125,6 +90,31 @@ internal static class WebSocketCloser
         finally
         {
             ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// After WsAuth's close frame went out while a receive is pending elsewhere (the endpoint's, or the first-message
+    /// read): lets that receive see the client's close frame for at most <see cref="Grace"/>, then cancels
+    /// <paramref name="receiveStop"/>, which aborts the socket. Dispose the returned source once the socket is done.
+    /// </summary>
+    public static CancellationTokenSource LingerThenStop(CancellationTokenSource receiveStop, TimeProvider time)
+    {
+        var grace = new CancellationTokenSource(Grace, time);
+        grace.Token.UnsafeRegister(static s => StopQuietly((CancellationTokenSource)s!), receiveStop);
+        return grace;
+    }
+
+    /// <summary>Cancels <paramref name="receiveStop"/>, ignoring a source already disposed or a callback that throws.</summary>
+    public static void StopQuietly(CancellationTokenSource receiveStop)
+    {
+        try
+        {
+            receiveStop.Cancel();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or AggregateException)
+        {
+            // Already finished, or a registration on the inner socket threw: the socket is aborted either way.
         }
     }
 

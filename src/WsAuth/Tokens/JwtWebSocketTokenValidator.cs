@@ -175,7 +175,25 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
         }
 
         DateTimeOffset? issuedAt = jwt.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(jwt.IssuedAt, DateTimeKind.Utc));
-        return WebSocketAuthenticateResult.Success(new ClaimsPrincipal(identity), new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)), issuedAt);
+        return WebSocketAuthenticateResult.Success(new ClaimsPrincipal(Detach(identity)), new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)), issuedAt);
+    }
+
+    /// <summary>
+    /// The principal's identity without IdentityModel's parsed token behind it. IdentityModel 8's identity keeps the
+    /// <see cref="JsonWebToken"/> it came from (<c>CaseSensitiveClaimsIdentity.SecurityToken</c>): the encoded token, its
+    /// decoded header and payload, and their claim sets, for as long as the socket is open. The session needs only the
+    /// claims; the token itself is a credential the endpoint has no use for. Each claim is copied with its type, value,
+    /// value type and issuers (what <see cref="Claim"/> compares and serializes); the copy shares their strings.
+    /// </summary>
+    private static ClaimsIdentity Detach(ClaimsIdentity identity)
+        => new(Copies(identity.Claims), identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType);
+
+    private static IEnumerable<Claim> Copies(IEnumerable<Claim> claims)
+    {
+        foreach (var claim in claims)
+        {
+            yield return new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer, claim.OriginalIssuer);
+        }
     }
 
     private SecurityKey[] ResolveKeys(string? kid)

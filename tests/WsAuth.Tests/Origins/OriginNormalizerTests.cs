@@ -1,4 +1,4 @@
-using WsAuth.Origins;
+using WsAuth.Internal;
 
 namespace WsAuth.Tests.Origins;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Primitives;
-using WsAuth.Origins;
+using WsAuth.Internal;
 
 namespace WsAuth.Tests.Origins;
 

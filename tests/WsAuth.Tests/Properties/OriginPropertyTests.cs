@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using FsCheck;
 using FsCheck.Fluent;
-using WsAuth.Origins;
+using WsAuth.Internal;
 
 namespace WsAuth.Tests.Properties;
 

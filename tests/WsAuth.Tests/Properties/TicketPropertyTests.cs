@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace WsAuth.Tests.Properties;
 

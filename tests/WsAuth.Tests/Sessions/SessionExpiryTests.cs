@@ -3,144 +3,127 @@ using WsAuth.Internal;
 
 namespace WsAuth.Tests.Sessions;
 
-public class SessionExpiryTests
+/// <summary>
+/// The expiry decision on its own, with no socket: when a session ends, when it warns, the grace a refresh in flight
+/// gets, and when a refresh makes it warn again. The clock is a FakeTimeProvider moved by hand.
+/// </summary>
+public sealed class SessionExpiryTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(30);
+    private static readonly ExpiryRules CloseOnExpiryWarn30s = new(CloseOnExpiry: true, WarningLead: TimeSpan.FromSeconds(30));
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
 
     [Fact]
-    public void NoEnd_WaitsForever()
+    public void NoExpiryAndNoCap_NeverWakes()
     {
-        var time = new FakeTimeProvider(Start);
-        var expiry = new SessionExpiry(Start, maxSessionLength: null, closeOnExpiry: true, credentialExpiresAt: null);
+        var expiry = new SessionExpiry(credentialExpiresAt: null, maxEnd: null);
 
-        Assert.True(expiry.CanEnd);
-        var decision = expiry.Decide(time, Lead, refreshing: false);
-        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, null, Timeout.InfiniteTimeSpan), decision);
+        Assert.Null(expiry.End(CloseOnExpiryWarn30s));
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, null), expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s));
     }
 
     [Fact]
-    public void NeitherExpiryNorMaxLength_CannotEnd_AndIgnoresTheCredentialExpiry()
+    public void BeforeTheWarning_WakesForIt_ThenWarnsOnce_ThenExpiresAtTheEnd()
     {
-        var expiry = new SessionExpiry(Start, maxSessionLength: null, closeOnExpiry: false, credentialExpiresAt: Start.AddMinutes(1));
+        var end = Now.AddMinutes(5);
+        var expiry = new SessionExpiry(end, maxEnd: null);
 
-        Assert.False(expiry.CanEnd);
-        Assert.Null(expiry.End);
+        var first = expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s);
+        _clock.Advance(TimeSpan.FromSeconds(270));
+        var atWarning = expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s);
+        var again = expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var atEnd = expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s);
+
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, end.AddSeconds(-30)), first);
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Warn, end), atWarning);
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, end), again);
+        Assert.Equal(ExpiryAction.Expire, atEnd.Action);
     }
 
     [Fact]
-    public void WaitsForTheWarning_WarnsOnce_ThenWaitsForTheEnd_ThenCloses()
+    public void WithoutAWarningLead_ItNeverWarns_AndWakesAtTheEnd()
     {
-        var time = new FakeTimeProvider(Start);
-        var end = Start.AddMinutes(5);
-        var expiry = new SessionExpiry(Start, null, closeOnExpiry: true, end);
+        var rules = CloseOnExpiryWarn30s with { WarningLead = null };
+        var end = Now.AddMinutes(1);
+        var expiry = new SessionExpiry(end, maxEnd: null);
 
-        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, end, TimeSpan.FromMinutes(5) - Lead), expiry.Decide(time, Lead, false));
+        _clock.Advance(TimeSpan.FromSeconds(59));
 
-        time.Advance(TimeSpan.FromMinutes(5) - Lead);
-        Assert.Equal(new ExpiryDecision(ExpiryAction.Warn, end, Lead), expiry.Decide(time, Lead, false));
-        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, end, Lead), expiry.Decide(time, Lead, false)); // warned once
-
-        time.Advance(Lead);
-        Assert.Equal(ExpiryAction.Close, expiry.Decide(time, Lead, false).Action);
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, end), expiry.Decide(Now, refreshing: false, rules));
     }
 
     [Fact]
-    public void WithoutAWarningLead_NeverWarns()
+    public void TheSessionCap_EndsItBeforeALongerCredential_AndAloneWhenExpiryIsNotEnforced()
     {
-        var time = new FakeTimeProvider(Start);
-        var expiry = new SessionExpiry(Start, null, closeOnExpiry: true, Start.AddMinutes(5));
+        var cap = Now.AddMinutes(10);
+        var expiry = new SessionExpiry(Now.AddHours(1), cap);
 
-        time.Advance(TimeSpan.FromMinutes(4.9));
-        var decision = expiry.Decide(time, warningLead: null, refreshing: false);
-        Assert.Equal(ExpiryAction.Wait, decision.Action);
-        Assert.Equal(TimeSpan.FromMinutes(0.1), decision.Due);
+        Assert.Equal(cap, expiry.End(CloseOnExpiryWarn30s));
+        Assert.Equal(cap, expiry.End(CloseOnExpiryWarn30s with { CloseOnExpiry = false }));
+        Assert.Null(new SessionExpiry(Now.AddHours(1), maxEnd: null).End(CloseOnExpiryWarn30s with { CloseOnExpiry = false }));
     }
 
     [Fact]
-    public void MaxSessionLength_CapsALongerCredential()
+    public void ARefreshInFlightAtTheEnd_GetsFiveSecondsOnce_ThenTheSessionExpires()
     {
-        var time = new FakeTimeProvider(Start);
-        var expiry = new SessionExpiry(Start, TimeSpan.FromMinutes(2), closeOnExpiry: true, Start.AddHours(1));
+        var end = Now.AddSeconds(10);
+        var expiry = new SessionExpiry(end, maxEnd: null);
+        _clock.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(Start.AddMinutes(2), expiry.End);
-        time.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal(ExpiryAction.Close, expiry.Decide(time, Lead, false).Action);
+        var atEnd = expiry.Decide(Now, refreshing: true, CloseOnExpiryWarn30s);
+        _clock.Advance(TimeSpan.FromSeconds(4));
+        var stillInGrace = expiry.Decide(Now, refreshing: true, CloseOnExpiryWarn30s);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var graceOver = expiry.Decide(Now, refreshing: true, CloseOnExpiryWarn30s);
+
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, end.Add(SessionExpiry.RefreshGrace)), atEnd);
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, end.Add(SessionExpiry.RefreshGrace)), stillInGrace);
+        Assert.Equal(ExpiryAction.Expire, graceOver.Action);
     }
 
     [Fact]
-    public void MaxSessionLength_AppliesWithoutCloseOnExpiry()
+    public void ARefreshThatMovesTheEndLater_WarnsAgainBeforeTheNewEnd()
     {
-        var expiry = new SessionExpiry(Start, TimeSpan.FromMinutes(2), closeOnExpiry: false, Start.AddMinutes(1));
+        var expiry = new SessionExpiry(Now.AddMinutes(1), maxEnd: null);
+        _clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(ExpiryAction.Warn, expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s).Action);
 
-        Assert.True(expiry.CanEnd);
-        Assert.Equal(Start.AddMinutes(2), expiry.End);
+        var newEnd = expiry.Refreshed(Now.AddMinutes(5), CloseOnExpiryWarn30s);
+        _clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Now.AddSeconds(30), newEnd);
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Warn, newEnd), expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s));
     }
 
     [Fact]
-    public void AtTheEnd_ARefreshBeingValidated_GetsTheGrace_ThenTheSessionCloses()
+    public void ARefreshTheCapKeepsFromMovingTheEnd_DoesNotWarnAgain()
     {
-        var time = new FakeTimeProvider(Start);
-        var expiry = new SessionExpiry(Start, null, closeOnExpiry: true, Start.AddMinutes(1));
+        // Otherwise the client would be told to refresh at once, again and again (a refresh loop).
+        var cap = Now.AddMinutes(1);
+        var expiry = new SessionExpiry(Now.AddMinutes(1), cap);
+        _clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(ExpiryAction.Warn, expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s).Action);
 
-        time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, Start.AddMinutes(1), SessionExpiry.RefreshGrace), expiry.Decide(time, null, refreshing: true));
+        var newEnd = expiry.Refreshed(Now.AddHours(1), CloseOnExpiryWarn30s);
 
-        time.Advance(SessionExpiry.RefreshGrace - TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.FromSeconds(1), expiry.Decide(time, null, refreshing: true).Due); // the grace does not restart
-
-        time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(ExpiryAction.Close, expiry.Decide(time, null, refreshing: true).Action);
+        Assert.Equal(cap, newEnd);
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, cap), expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s));
     }
 
     [Fact]
-    public void ARefreshToALaterEnd_MovesTheEnd_AndWarnsAgain()
+    public void ARefreshClearsTheGrace_SoALaterEndIsNotCutShortByIt()
     {
-        var time = new FakeTimeProvider(Start);
-        var expiry = new SessionExpiry(Start, null, closeOnExpiry: true, Start.AddMinutes(1));
-        time.Advance(TimeSpan.FromMinutes(1) - Lead);
-        Assert.Equal(ExpiryAction.Warn, expiry.Decide(time, Lead, false).Action);
+        var expiry = new SessionExpiry(Now.AddSeconds(10), maxEnd: null);
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(ExpiryAction.Wait, expiry.Decide(Now, refreshing: true, CloseOnExpiryWarn30s).Action);
 
-        Assert.Equal(Start.AddMinutes(10), expiry.Refreshed(Start.AddMinutes(10)));
+        var newEnd = expiry.Refreshed(Now.AddMinutes(10), CloseOnExpiryWarn30s);
+        _clock.Advance(TimeSpan.FromMinutes(10));
 
-        time.SetUtcNow(Start.AddMinutes(10) - Lead);
-        Assert.Equal(ExpiryAction.Warn, expiry.Decide(time, Lead, false).Action);
-    }
-
-    [Fact]
-    public void ARefreshThatDoesNotMoveTheEnd_DoesNotWarnAgain()
-    {
-        var time = new FakeTimeProvider(Start);
-        var expiry = new SessionExpiry(Start, TimeSpan.FromMinutes(1), closeOnExpiry: true, Start.AddMinutes(1));
-        time.Advance(TimeSpan.FromMinutes(1) - Lead);
-        Assert.Equal(ExpiryAction.Warn, expiry.Decide(time, Lead, false).Action);
-
-        Assert.Equal(Start.AddMinutes(1), expiry.Refreshed(Start.AddHours(1))); // capped by the maximum length
-
-        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, Start.AddMinutes(1), Lead), expiry.Decide(time, Lead, false));
-    }
-
-    [Fact]
-    public void ARefreshClearsTheGrace()
-    {
-        var time = new FakeTimeProvider(Start);
-        var expiry = new SessionExpiry(Start, null, closeOnExpiry: true, Start.AddMinutes(1));
-        time.Advance(TimeSpan.FromMinutes(1));
-        expiry.Decide(time, null, refreshing: true);
-        expiry.Refreshed(Start.AddMinutes(1)); // a refresh that did not help
-
-        time.Advance(TimeSpan.FromSeconds(4));
-        Assert.Equal(TimeSpan.FromSeconds(5), expiry.Decide(time, null, refreshing: true).Due); // a fresh grace
-    }
-
-    [Fact]
-    public void DueTimes_AreClampedToAtLeastOneMillisecond_AndAtMostOneDay()
-    {
-        var time = new FakeTimeProvider(Start);
-        var far = new SessionExpiry(Start, null, closeOnExpiry: true, Start.AddDays(400));
-        Assert.Equal(SessionExpiry.MaximumDue, far.Decide(time, null, false).Due);
-
-        var near = new SessionExpiry(Start, null, closeOnExpiry: true, Start.AddTicks(1));
-        Assert.Equal(SessionExpiry.MinimumDue, near.Decide(time, null, false).Due);
+        // At the new end, with another refresh in flight, the grace starts afresh from the new end.
+        Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, newEnd!.Value.Add(SessionExpiry.RefreshGrace)), expiry.Decide(Now, refreshing: true, CloseOnExpiryWarn30s));
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using WsAuth.Testing;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace WsAuth.Tests.Tickets;
 

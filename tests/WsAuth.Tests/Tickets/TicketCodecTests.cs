@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace WsAuth.Tests.Tickets;
 

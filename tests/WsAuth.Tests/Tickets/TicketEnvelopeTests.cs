@@ -1,4 +1,4 @@
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace WsAuth.Tests.Tickets;
 

@@ -90,6 +90,25 @@ public sealed class JwtWebSocketTokenValidatorTests
         Assert.True(result.Principal.IsInRole("admin"));
     }
 
+    [Fact]
+    public async Task AcceptedPrincipal_KeepsTheClaims_ButNotTheParsedToken()
+    {
+        // IdentityModel 8's identity holds the JsonWebToken it came from (encoded token, header, payload) for as long
+        // as the principal lives, i.e. the socket's lifetime: a credential the endpoint could reach, and kilobytes a session.
+        var token = TestJwt.HmacToken(Now, "alice");
+
+        var result = await Create().ValidateAsync(token);
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        var identity = Assert.Single(result.Principal.Identities);
+        Assert.IsNotType<CaseSensitiveClaimsIdentity>(identity);
+        Assert.Null(identity.BootstrapContext);
+        Assert.Equal("alice", identity.Name);
+        Assert.True(identity.IsAuthenticated);
+        Assert.Equal(TestJwt.Issuer, identity.FindFirst("sub")?.Issuer);
+        Assert.DoesNotContain(identity.Claims, c => c.Value.Contains(token, StringComparison.Ordinal));
+    }
+
     // ---- J1, J3: alg none and algorithms off the allow-list ----
 
     [Theory]

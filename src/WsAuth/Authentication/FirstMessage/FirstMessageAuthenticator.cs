@@ -242,7 +242,15 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
             }
             finally
             {
-                _grace = WebSocketCloser.Linger(sent, receiveStop, time);
+                if (sent)
+                {
+                    _grace = WebSocketCloser.LingerThenStop(receiveStop, time);
+                }
+                else
+                {
+                    WebSocketCloser.StopQuietly(receiveStop);
+                }
+
                 _closed.TrySetResult(sent);
             }
         }

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// The default principal serializer: every identity, claim and authentication type, through ASP.NET Core's own

@@ -1,23 +1,14 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using WsAuth.Internal;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>Binds <see cref="WebSocketTicketOptions"/> from the <c>WsAuth:Tickets</c> configuration section, when there is a configuration.</summary>
-internal sealed class WebSocketTicketConfigureOptions(IServiceProvider services) : IConfigureOptions<WebSocketTicketOptions>
+internal sealed class WebSocketTicketConfigureOptions(IServiceProvider services) : SectionConfigureOptions<WebSocketTicketOptions>(services, SectionName)
 {
     public const string SectionName = WebSocketAuthDefaults.ConfigurationSection + ":Tickets";
 
-    public void Configure(WebSocketTicketOptions options)
+    protected override void Bind(IConfigurationSection section, WebSocketTicketOptions options)
     {
-        var section = services.GetService<IConfiguration>()?.GetSection(SectionName);
-        if (section is null || !section.Exists())
-        {
-            return;
-        }
-
         ConfigurationValues.Bind<WebSocketTicketOptions>(section, nameof(WebSocketTicketOptions.Lifetime), v => options.Lifetime = v);
         ConfigurationValues.String(section, nameof(WebSocketTicketOptions.QueryParameter), v => options.QueryParameter = v);
         ConfigurationValues.String(section, nameof(WebSocketTicketOptions.SubprotocolPrefix), v => options.SubprotocolPrefix = v.Length == 0 ? null : v);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>The request values a ticket can be bound to, computed the same way when issuing and when redeeming.</summary>
 internal static class TicketRequestValues

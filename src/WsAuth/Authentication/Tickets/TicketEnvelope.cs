@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>What a stored ticket carries: its expiry, the credential's expiry, its bindings and the serialized user.</summary>
 /// <param name="ExpiresAt">When the ticket stops being redeemable.</param>

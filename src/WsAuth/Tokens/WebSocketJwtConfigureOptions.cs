@@ -1,22 +1,14 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace WsAuth.Internal;
 
 /// <summary>Binds <see cref="WebSocketJwtOptions"/> from <c>WsAuth:Jwt</c> (keys are given in code, never in configuration).</summary>
-internal sealed class WebSocketJwtConfigureOptions(IServiceProvider services) : IConfigureOptions<WebSocketJwtOptions>
+internal sealed class WebSocketJwtConfigureOptions(IServiceProvider services) : SectionConfigureOptions<WebSocketJwtOptions>(services, SectionName)
 {
     public const string SectionName = WebSocketAuthDefaults.ConfigurationSection + ":Jwt";
 
-    public void Configure(WebSocketJwtOptions options)
+    protected override void Bind(IConfigurationSection section, WebSocketJwtOptions options)
     {
-        var section = services.GetService<IConfiguration>()?.GetSection(SectionName);
-        if (section is null || !section.Exists())
-        {
-            return;
-        }
-
         ConfigurationValues.List(section, nameof(WebSocketJwtOptions.ValidIssuers), options.ValidIssuers);
         ConfigurationValues.List(section, nameof(WebSocketJwtOptions.ValidAudiences), options.ValidAudiences);
         ConfigurationValues.List(section, nameof(WebSocketJwtOptions.AllowedAlgorithms), options.AllowedAlgorithms);

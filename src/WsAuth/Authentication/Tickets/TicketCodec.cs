@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Makes tickets and their ids. A ticket is 32 bytes (256 bits) from the CSPRNG in unpadded base64url (43 characters);

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 

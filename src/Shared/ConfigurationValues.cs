@@ -1,8 +1,28 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace WsAuth.Internal;
+
+/// <summary>
+/// Binds <typeparamref name="TOptions"/> from one configuration section, when the app has a configuration and the
+/// section exists. Every WsAuth package binds its options this way (this file is linked into each of them).
+/// </summary>
+internal abstract class SectionConfigureOptions<TOptions>(IServiceProvider services, string sectionName) : IConfigureOptions<TOptions>
+    where TOptions : class
+{
+    public void Configure(TOptions options)
+    {
+        if (services.GetService<IConfiguration>()?.GetSection(sectionName) is { } section && section.Exists())
+        {
+            Bind(section, options);
+        }
+    }
+
+    /// <summary>Reads the section's keys into <paramref name="options"/>, strictly (see <see cref="ConfigurationValues"/>).</summary>
+    protected abstract void Bind(IConfigurationSection section, TOptions options);
+}
 
 /// <summary>Reads configuration values strictly: a value that does not parse is an error naming its key.</summary>
 internal static class ConfigurationValues

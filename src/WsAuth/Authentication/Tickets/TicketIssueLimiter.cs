@@ -1,9 +1,8 @@
 using System.Net;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using WsAuth.Internal;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Quotas of the ticket endpoint: tickets issued per client IP and per user in a sliding window, so that one signed-in
@@ -11,26 +10,25 @@ namespace WsAuth.Tickets;
 /// </summary>
 internal sealed class TicketIssueLimiter : IDisposable
 {
-    private const int SegmentsPerWindow = 6;
 
     private readonly PartitionedRateLimiter<IPAddress>? _clients;
     private readonly PartitionedRateLimiter<string>? _users;
-    private readonly TimeSpan _segment;
+    private readonly TimeSpan _window;
     private readonly int _ipv6PrefixLength;
 
     public TicketIssueLimiter(int permitsPerClient, int permitsPerUser, TimeSpan window, int ipv6PrefixLength)
     {
-        _segment = window / SegmentsPerWindow;
+        _window = window;
         _ipv6PrefixLength = ipv6PrefixLength;
         if (permitsPerClient > 0)
         {
-            var options = SlidingWindow(permitsPerClient, window);
+            var options = SlidingWindows.Options(permitsPerClient, window);
             _clients = PartitionedRateLimiter.Create<IPAddress, IPAddress>(ip => RateLimitPartition.GetSlidingWindowLimiter(ip, _ => options));
         }
 
         if (permitsPerUser > 0)
         {
-            var options = SlidingWindow(permitsPerUser, window);
+            var options = SlidingWindows.Options(permitsPerUser, window);
             _users = PartitionedRateLimiter.Create<string, string>(user => RateLimitPartition.GetSlidingWindowLimiter(user, _ => options), StringComparer.Ordinal);
         }
     }
@@ -68,15 +66,5 @@ internal sealed class TicketIssueLimiter : IDisposable
         _users?.Dispose();
     }
 
-    private static SlidingWindowRateLimiterOptions SlidingWindow(int permits, TimeSpan window) => new()
-    {
-        PermitLimit = permits,
-        Window = window,
-        SegmentsPerWindow = SegmentsPerWindow,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    private TimeSpan RetryAfter(RateLimitLease lease)
-        => lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero ? retryAfter : _segment;
+    private TimeSpan RetryAfter(RateLimitLease lease) => SlidingWindows.RetryAfter(lease, _window);
 }

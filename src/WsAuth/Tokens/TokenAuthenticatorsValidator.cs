@@ -9,17 +9,10 @@ namespace WsAuth.Internal;
 /// </summary>
 internal sealed class TokenAuthenticatorsValidator(IServiceProviderIsService isService) : IValidateOptions<WebSocketAuthOptions>
 {
-    private static readonly Type[] TokenAuthenticators =
-    [
-        typeof(BearerWebSocketAuthenticator),
-        typeof(QueryTokenWebSocketAuthenticator),
-        typeof(SubprotocolTokenWebSocketAuthenticator),
-    ];
-
     public ValidateOptionsResult Validate(string? name, WebSocketAuthOptions options)
     {
         var errors = new List<string>();
-        var tokenMethods = options.Authenticators.Where(a => TokenAuthenticators.Contains(a.AuthenticatorType)).Select(a => a.Method).ToList();
+        var tokenMethods = options.Authenticators.Where(a => a.NeedsTokenValidator).Select(a => a.Method).ToList();
         if (tokenMethods.Count > 0 && !isService.IsService(typeof(IWebSocketTokenValidator)))
         {
             errors.Add($"WsAuth: the token authenticators ({string.Join(", ", tokenMethods)}) need a token validator, and none is registered. "
@@ -34,7 +27,7 @@ internal sealed class TokenAuthenticatorsValidator(IServiceProviderIsService isS
             {
                 ambientBefore ??= registration.Method;
             }
-            else if (registration.AuthenticatorType == typeof(SubprotocolTokenWebSocketAuthenticator) && ambientBefore is not null)
+            else if (registration.MustRunBeforeAmbientCredentials && ambientBefore is not null)
             {
                 errors.Add($"WsAuth: AddSubprotocolToken() is registered after {ambientBefore}. A handshake carrying both would be authenticated by "
                     + $"{ambientBefore} while its token entries stayed visible to endpoint code (which could echo the token). Add the subprotocol "

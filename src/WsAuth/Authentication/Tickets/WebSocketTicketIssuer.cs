@@ -7,10 +7,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WsAuth.Internal;
-using WsAuth.Origins;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Serves <c>MapWebSocketTickets</c>: for an authenticated user whose request comes from an allowed origin (or from a

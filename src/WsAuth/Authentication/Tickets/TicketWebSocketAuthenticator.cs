@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using WsAuth.Internal;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Redeems a ticket from the query string (or, when configured, a <c>Sec-WebSocket-Protocol</c> entry). The store

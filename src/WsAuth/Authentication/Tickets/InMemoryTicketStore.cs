@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// The default ticket store: one process, bounded. Tickets sit in a dictionary keyed by id and in a list in issue order;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using WsAuth.Internal;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>
 /// Ticket requests on the <c>WsAuth</c> meter (redemptions are handshakes, counted by <c>wsauth.handshakes</c> with method

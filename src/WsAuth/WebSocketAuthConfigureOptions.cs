@@ -1,27 +1,13 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace WsAuth.Internal;
 
 /// <summary>Binds <see cref="WebSocketAuthOptions"/> from the <c>WsAuth</c> configuration section, when there is a configuration.</summary>
-internal sealed class WebSocketAuthConfigureOptions(IServiceProvider services) : IConfigureOptions<WebSocketAuthOptions>
+internal sealed class WebSocketAuthConfigureOptions(IServiceProvider services) : SectionConfigureOptions<WebSocketAuthOptions>(services, WebSocketAuthDefaults.ConfigurationSection)
 {
-    public void Configure(WebSocketAuthOptions options)
+    protected override void Bind(IConfigurationSection section, WebSocketAuthOptions options)
     {
-        var section = services.GetService<IConfiguration>()?.GetSection(WebSocketAuthDefaults.ConfigurationSection);
-        if (section is null || !section.Exists())
-        {
-            return;
-        }
-
-        foreach (var origin in section.GetSection(nameof(WebSocketAuthOptions.AllowedOrigins)).GetChildren())
-        {
-            if (origin.Value is { } value)
-            {
-                options.AllowedOrigins.Add(value);
-            }
-        }
+        ConfigurationValues.List(section, nameof(WebSocketAuthOptions.AllowedOrigins), options.AllowedOrigins);
 
         ConfigurationValues.Bind<WebSocketAuthOptions>(section, nameof(WebSocketAuthOptions.AllowAnyOrigin), (bool v) => options.AllowAnyOrigin = v);
         ConfigurationValues.Bind<WebSocketAuthOptions>(section, nameof(WebSocketAuthOptions.AllowNullOrigin), (bool v) => options.AllowNullOrigin = v);
@@ -50,5 +36,4 @@ internal sealed class WebSocketAuthConfigureOptions(IServiceProvider services) :
         ConfigurationValues.Bind<WebSocketAuthOptions>(limits, nameof(r.LockoutDuration), (TimeSpan v) => r.LockoutDuration = v);
         ConfigurationValues.Bind<WebSocketAuthOptions>(limits, nameof(r.ClientIPv6PrefixLength), (int v) => r.ClientIPv6PrefixLength = v);
     }
-
 }

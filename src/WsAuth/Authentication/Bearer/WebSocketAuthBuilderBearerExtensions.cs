@@ -20,6 +20,7 @@ public static class WebSocketAuthBuilderBearerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
         builder.Services.TryAddSingleton(static sp => new BearerWebSocketAuthenticator(TokenValidation.Required(sp)));
-        return builder.AddAuthenticator<BearerWebSocketAuthenticator>(WebSocketAuthDefaults.BearerMethod);
+        return builder.Add<BearerWebSocketAuthenticator>(
+            new AuthenticatorRegistration(WebSocketAuthDefaults.BearerMethod, typeof(BearerWebSocketAuthenticator), UsesAmbientCredentials: false, NeedsTokenValidator: true));
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WsAuth;
-using WsAuth.Tickets;
+using WsAuth.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using WsAuth.Origins;
 
 namespace WsAuth.Internal;
 

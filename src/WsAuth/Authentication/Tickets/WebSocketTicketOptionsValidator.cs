@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using WsAuth.Internal;
 
-namespace WsAuth.Tickets;
+namespace WsAuth.Internal;
 
 /// <summary>Validates <see cref="WebSocketTicketOptions"/> once, at startup, and reports every problem with its fix.</summary>
 internal sealed class WebSocketTicketOptionsValidator : IValidateOptions<WebSocketTicketOptions>
