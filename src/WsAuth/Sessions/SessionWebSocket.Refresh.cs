@@ -166,14 +166,7 @@ internal sealed partial class SessionWebSocket
 
         if (result is null || !result.Succeeded)
         {
-            var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
-            var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
-            if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
-            {
-                _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
-            }
-
-            await EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
+            await RejectRefreshResultAsync(result, activity);
             return;
         }
 
@@ -218,6 +211,23 @@ internal sealed partial class SessionWebSocket
         Log.Refreshed(_settings.Logger, _feature.Method, _http.TraceIdentifier);
         await SendControlAsync(ControlMessages.Refreshed(end));
         Evaluate(); // reschedules, or closes if the new credential has already expired
+    }
+
+    /// <summary>
+    /// The validator did not accept the refresh token (or returned null, or threw): maps its result to a close code,
+    /// counts a rejected credential toward lockout, and closes the session. The one place a refresh validator result
+    /// becomes a close.
+    /// </summary>
+    private Task RejectRefreshResultAsync(WebSocketAuthenticateResult? result, Activity? activity)
+    {
+        var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
+        var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
+        if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
+        {
+            _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
+        }
+
+        return EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
     }
 
     private Task EndRefreshAndCloseAsync(Activity? activity, int code, string reason)
