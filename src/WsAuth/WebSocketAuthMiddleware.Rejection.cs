@@ -33,7 +33,11 @@ internal sealed partial class WebSocketAuthMiddleware
             context.Response.Headers.Connection = "close";
         }
 
-        var rejected = new WebSocketRejectedContext(context, method, reason, statusCode);
+        var webSockets = closable is not null && _closeAfterUpgrade && context.Features.Get<IHttpWebSocketFeature>() is { IsWebSocketRequest: true } feature
+            ? feature
+            : null;
+        int? closeCode = webSockets is null ? null : RejectedEvent.SentCode(CloseCodes.FromStatus(statusCode), _closeWithPolicyViolation);
+        var rejected = new WebSocketRejectedContext(context, method, reason, statusCode, closeCode);
         await GetEvents(context).Rejected(rejected);
         if (rejected.IsResponseHandled || context.Response.HasStarted)
         {
@@ -42,10 +46,10 @@ internal sealed partial class WebSocketAuthMiddleware
         }
 
         var status = rejected.StatusCode is >= 400 and <= 599 ? rejected.StatusCode : statusCode;
-        if (closable is not null && _closeAfterUpgrade && context.Features.Get<IHttpWebSocketFeature>() is { IsWebSocketRequest: true } webSockets)
+        if (webSockets is not null)
         {
             WebSocketAuthTelemetry.HandshakeRejected(context, method, reason, null, CloseCodes.FromStatus(status));
-            await CloseAfterUpgradeAsync(context, webSockets, closable, CloseCodes.FromStatus(status), reason);
+            await CloseAfterUpgradeAsync(context, webSockets, closable!, CloseCodes.FromStatus(status), reason);
             return;
         }
 

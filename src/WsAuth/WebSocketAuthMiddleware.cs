@@ -23,7 +23,7 @@ internal sealed partial class WebSocketAuthMiddleware
     private readonly WebSocketAuthOptions _options;
     private readonly OriginPolicy _originPolicy;
     private readonly RegisteredAuthenticator[] _authenticators;
-    private readonly FirstMessageAuthenticator? _firstMessage;
+    private readonly FirstMessageStage? _firstMessage;
     private readonly bool _requireSecureTransport;
     private readonly bool _allowNullOrigin;
     private readonly bool _rejectMissingOrigin;
@@ -57,13 +57,13 @@ internal sealed partial class WebSocketAuthMiddleware
         var handshakeAuthenticators = new List<RegisteredAuthenticator>();
         foreach (var registration in _options.Authenticators)
         {
-            var instance = (IWebSocketAuthenticator)services.GetRequiredService(registration.AuthenticatorType);
-            if (instance is FirstMessageAuthenticator firstMessage)
+            if (registration.AfterUpgrade)
             {
-                _firstMessage = firstMessage;
+                _firstMessage = services.GetRequiredService<FirstMessageStage>();
             }
             else
             {
+                var instance = (IWebSocketAuthenticator)services.GetRequiredService(registration.AuthenticatorType);
                 handshakeAuthenticators.Add(new RegisteredAuthenticator(registration.Method, instance, registration.UsesAmbientCredentials));
             }
         }
@@ -98,7 +98,10 @@ internal sealed partial class WebSocketAuthMiddleware
             metrics,
             loggerFactory.CreateLogger<SessionWebSocket>(),
             rateLimiter,
-            _revocation);
+            _revocation)
+        {
+            Events = GetEvents,
+        };
 
         Log.Configured(
             _logger,
@@ -278,7 +281,7 @@ internal sealed partial class WebSocketAuthMiddleware
 
             if (result.Failed)
             {
-                if (CountsAsFailure(result.StatusCode, result.FailureReason))
+                if (CredentialOutcomes.CountsTowardLockout(result.StatusCode, result.FailureReason))
                 {
                     _rateLimiter.RecordFailure(client);
                 }
@@ -329,46 +332,15 @@ internal sealed partial class WebSocketAuthMiddleware
             return null;
         }
 
-        if (_sessions.HasExpired(result.ExpiresAt))
+        var verdict = await CompleteAdmissionAsync(context, endpoint, winner.Method, result.Principal, result.ExpiresAt, result.IssuedAt, origin);
+        if (verdict.Refusal is { } refusal)
         {
-            // Valid within the clock skew, but already past its expiry: the session would close at once with 4401.
-            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Expired, StatusCodes.Status401Unauthorized, new Closable(endpoint, handshake));
+            await RejectAsync(context, start, winner.Method, refusal.Reason, refusal.StatusCode, refusal.MayCloseAfterUpgrade ? new Closable(endpoint, handshake) : null, refusal.RetryAfter);
             return null;
         }
 
-        var principal = result.Principal;
-        var issuedAt = RevocationIdentity.IssuedAt(result.IssuedAt, principal);
-        if (RevocationRejection(principal, issuedAt) is { } revocation)
-        {
-            await RejectAsync(context, start, winner.Method, revocation.Reason, revocation.StatusCode, revocation.StatusCode == StatusCodes.Status401Unauthorized ? new Closable(endpoint, handshake) : null, revocation.RetryAfter);
-            return null;
-        }
-
-        var userLimit = _rateLimiter.AcquireUser(principal);
-        if (!userLimit.IsAllowed)
-        {
-            await RejectAsync(context, start, winner.Method, userLimit.Reason, StatusCodes.Status429TooManyRequests, retryAfter: userLimit.RetryAfter);
-            return null;
-        }
-
-        var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
-        if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
-        {
-            await RejectAsync(context, start, winner.Method, WebSocketAuthFailureReasons.Forbidden, StatusCodes.Status403Forbidden, new Closable(endpoint, handshake));
-            return null;
-        }
-
-        var authenticated = new WebSocketAuthenticatedContext(context, winner.Method, principal, result.ExpiresAt);
-        await GetEvents(context).Authenticated(authenticated);
-        if (authenticated.IsRejected)
-        {
-            await RejectAsync(context, start, winner.Method, authenticated.RejectionReason, authenticated.RejectionStatusCode, new Closable(endpoint, handshake));
-            return null;
-        }
-
-        var feature = NewFeature(authenticated.Principal, winner.Method, authenticated.ExpiresAt, origin, issuedAt);
-        context.Features.Set<IWebSocketAuthFeature>(feature);
-        context.User = authenticated.Principal;
+        var feature = verdict.Feature!;
+        var requirements = verdict.Requirements;
         ApplyHiddenProtocols(context, handshake);
 
         var admission = new Admission(_sessions, winner.Method, start);
@@ -390,141 +362,10 @@ internal sealed partial class WebSocketAuthMiddleware
 
     private static readonly TimeSpan UpgradeRetryAfter = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// The revocation check of an authenticated credential, for every method (one path): null when it may go on, else
-    /// 401 <c>revoked</c> or 503 <c>revocation_unavailable</c>. Reads only this instance's state: no I/O.
-    /// </summary>
-    private RevocationRefusal? RevocationRejection(ClaimsPrincipal principal, DateTimeOffset? issuedAt)
-        => _revocation?.Check(RevocationIdentity.SubjectOf(principal), issuedAt) switch
-        {
-            RevocationVerdict.Revoked => new RevocationRefusal(WebSocketAuthFailureReasons.Revoked, StatusCodes.Status401Unauthorized, null),
-            RevocationVerdict.Unavailable => new RevocationRefusal(WebSocketAuthFailureReasons.RevocationUnavailable, StatusCodes.Status503ServiceUnavailable, UpgradeRetryAfter),
-            _ => null,
-        };
-
-    /// <summary>The feature endpoint code reads; with a session id when revocation is on.</summary>
-    private WebSocketAuthFeature NewFeature(ClaimsPrincipal principal, string method, DateTimeOffset? expiresAt, string? origin, DateTimeOffset? issuedAt)
-        => new(principal, method, expiresAt, origin)
-        {
-            SessionId = _revocation is null ? null : SessionIds.New(),
-            IssuedAt = issuedAt,
-        };
-
-    /// <summary>Rejected credentials count towards a lockout; an expired one, a server fault or a refusal of a valid user do not.</summary>
-    private static bool CountsAsFailure(int statusCode, string reason)
-        => statusCode == StatusCodes.Status401Unauthorized
-            && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal)
-            && !string.Equals(reason, WebSocketAuthFailureReasons.Revoked, StringComparison.Ordinal);
-
-    private static void ApplyHiddenProtocols(HttpContext context, WebSocketAuthenticateContext handshake)
-    {
-        if (handshake.ProtocolsChanged)
-        {
-            context.Request.Headers.SecWebSocketProtocol = handshake.RequestedProtocols.Count == 0
-                ? default
-                : string.Join(", ", handshake.RequestedProtocols);
-        }
-    }
-
-    /// <summary>
-    /// The subprotocol WsAuth answers when it accepts a socket itself: the first protocol the endpoint declares (with
-    /// <see cref="WebSocketSubprotocolsAttribute"/>) that the client offered, else the authenticator's fallback
-    /// protocol, else none. Never an undeclared offered entry: it could be a credential.
-    /// </summary>
-    private static string? ChooseProtocol(Endpoint? endpoint, WebSocketAuthenticateContext handshake)
-    {
-        var offered = handshake.RequestedProtocols;
-        if (offered.Count == 0)
-        {
-            return null;
-        }
-
-        if (endpoint?.Metadata.GetMetadata<WebSocketSubprotocolsAttribute>() is { } declared)
-        {
-            foreach (var protocol in declared.Protocols)
-            {
-                if (GuardedWebSocketFeature.Contains(offered, protocol))
-                {
-                    return protocol;
-                }
-            }
-        }
-
-        return handshake.FallbackProtocol is { } fallback && GuardedWebSocketFeature.Contains(offered, fallback) ? fallback : null;
-    }
-
-    private static Func<ClaimsPrincipal, Task<bool>>? Authorizer(HttpContext context, IReadOnlyList<RequireWebSocketAuthAttribute>? requirements)
-        => requirements is { Count: > 0 } ? principal => AuthorizeAsync(context, principal, requirements) : null;
-
-    private static async Task<bool> AuthorizeAsync(
-        HttpContext context,
-        ClaimsPrincipal principal,
-        IReadOnlyList<RequireWebSocketAuthAttribute> requirements)
-    {
-        IAuthorizationService? authorization = null;
-        foreach (var requirement in requirements)
-        {
-            foreach (var policy in requirement.Policies)
-            {
-                authorization ??= context.RequestServices.GetService<IAuthorizationService>()
-                    ?? throw new InvalidOperationException(
-                        "An endpoint requires WsAuth with an authorization policy, but authorization services are not registered. Call services.AddAuthorization().");
-                var outcome = await authorization.AuthorizeAsync(principal, context, policy);
-                if (!outcome.Succeeded)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
     private WebSocketAuthEvents GetEvents(HttpContext context)
         => _options.EventsType is { } type
             ? (WebSocketAuthEvents)context.RequestServices.GetRequiredService(type)
             : _options.Events;
-
-    /// <summary>
-    /// An admitted handshake: what GuardAsync needs while the endpoint runs, and what the accept wrapper calls with the
-    /// accepted socket. Kept small: it lives as long as the socket.
-    /// </summary>
-    private sealed class Admission(SessionSettings sessions, string method, long start) : IAcceptedWebSocketObserver
-    {
-        public string Method { get; } = method;
-
-        public long Start { get; } = start;
-
-        /// <summary>Set when the credential needs a session: what to start it with once the socket is accepted.</summary>
-        public SessionStart? SessionStart { get; set; }
-
-        /// <summary>The socket endpoint code got (the session when one applies); null until it accepts.</summary>
-        public WebSocket? Socket { get; private set; }
-
-        /// <summary>Set when the endpoint accepted the socket and the credential needs a session.</summary>
-        public SessionWebSocket? Session => Socket as SessionWebSocket;
-
-        /// <summary>When the endpoint accepted the socket (a <see cref="TimeProvider"/> timestamp).</summary>
-        public long AcceptedAt { get; private set; }
-
-        /// <summary>Counts the session open and wraps the socket in a session when one applies.</summary>
-        public WebSocket Accepted(WebSocket socket)
-        {
-            AcceptedAt = sessions.Metrics.SessionStarted(Method, sessions.Time);
-            Socket = socket; // set before the session starts, so that the session count goes down again whatever happens
-            if (SessionStart is { } start)
-            {
-                SessionStart = null;
-                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize, start.ControlMessages) ?? socket;
-            }
-
-            return Socket;
-        }
-    }
-
-    private sealed record RevocationRefusal(string Reason, int StatusCode, TimeSpan? RetryAfter);
-    /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
-    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize, bool ControlMessages);
 
     private sealed record RegisteredAuthenticator(string Method, IWebSocketAuthenticator Instance, bool UsesAmbientCredentials);
 

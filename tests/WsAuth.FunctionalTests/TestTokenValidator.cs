@@ -35,6 +35,21 @@ internal sealed class TestTokenValidator : IWebSocketTokenValidator
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
+        if (token.StartsWith("return-null", StringComparison.Ordinal))
+        {
+            return null!; // a broken validator: every path maps it the same way (CredentialOutcomes)
+        }
+
+        if (token.StartsWith("return-no-result", StringComparison.Ordinal))
+        {
+            return WebSocketAuthenticateResult.NoCredentials;
+        }
+
+        if (token.StartsWith("revoked", StringComparison.Ordinal))
+        {
+            return WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.Revoked);
+        }
+
         if (token.StartsWith("expired", StringComparison.Ordinal))
         {
             return WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.Expired);

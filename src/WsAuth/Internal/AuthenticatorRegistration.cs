@@ -12,9 +12,14 @@ namespace WsAuth.Internal;
 /// Whether it must come before any authenticator of ambient credentials (the subprotocol token: a handshake carrying
 /// both would be decided by the cookie while the token's entries were still offered to endpoint code).
 /// </param>
+/// <param name="AfterUpgrade">
+/// Whether this is the first-message stage (<see cref="FirstMessageStage"/>, not an <see cref="IWebSocketAuthenticator"/>):
+/// it runs after every handshake authenticator, after the upgrade, wherever it was added.
+/// </param>
 internal sealed record AuthenticatorRegistration(
     string Method,
     Type AuthenticatorType,
     bool UsesAmbientCredentials,
     bool NeedsTokenValidator = false,
-    bool MustRunBeforeAmbientCredentials = false);
+    bool MustRunBeforeAmbientCredentials = false,
+    bool AfterUpgrade = false);

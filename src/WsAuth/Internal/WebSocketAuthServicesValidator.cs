@@ -18,7 +18,7 @@ internal sealed class WebSocketAuthServicesValidator(IServiceProvider services) 
     {
         var hasValidator = services.GetService<IServiceProviderIsService>()?.IsService(typeof(IWebSocketTokenValidator)) ?? false;
         var errors = new List<string>();
-        if (!hasValidator && options.Authenticators.Any(a => a.AuthenticatorType == typeof(FirstMessageAuthenticator)))
+        if (!hasValidator && options.Authenticators.Any(a => a.AfterUpgrade))
         {
             errors.Add(FirstMessageNeedsValidator);
         }

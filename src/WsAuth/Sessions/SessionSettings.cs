@@ -67,6 +67,9 @@ internal sealed class SessionSettings
     public WebSocketRevocationService? Revocation { get; }
 
     /// <summary>Counts a rejected credential (an invalid refresh, a forged control message) towards the client's lockout.</summary>
+    /// <summary>The app's events for a request (<c>OnRejected</c> after a refresh); set by the middleware.</summary>
+    public Func<HttpContext, WebSocketAuthEvents>? Events { get; init; }
+
     public void RecordFailure(HttpContext context)
     {
         if (RateLimiter is { } limiter)

@@ -85,9 +85,15 @@ internal sealed partial class SessionWebSocket
         return _stash;
     }
 
-    private Task RefuseReservedAsync()
+    private async Task RefuseReservedAsync()
     {
         _settings.RecordFailure(_http);
-        return CloseAsync(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.ReservedMessageType);
+        if (_settings.Events is { } events)
+        {
+            // Never throws: the session closes with this code whatever the handler does.
+            await RejectedEvent.RaiseAfterUpgradeAsync(events(_http), _http, _feature.Method, WebSocketAuthFailureReasons.ReservedMessageType, WebSocketAuthCloseCodes.Malformed, _settings.CloseWithPolicyViolation, _settings.Logger);
+        }
+
+        await CloseAsync(WebSocketAuthCloseCodes.Malformed, WebSocketAuthFailureReasons.ReservedMessageType);
     }
 }

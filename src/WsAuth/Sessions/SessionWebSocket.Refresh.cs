@@ -161,12 +161,18 @@ internal sealed partial class SessionWebSocket
             // Only the type: exception messages from token libraries can carry the token.
             Log.RefreshValidatorThrew(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
             activity?.SetTag(WebSocketAuthTelemetry.ErrorTypeTag, ex.GetType().FullName);
-            result = WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.AuthenticatorError, StatusCodes.Status500InternalServerError);
+            result = CredentialOutcomes.Threw;
         }
 
-        if (result is null || !result.Succeeded)
+        result = CredentialOutcomes.Of(result); // one mapping and one lockout rule for every path
+        if (!result.Succeeded)
         {
-            await RejectRefreshResultAsync(result, activity);
+            if (CredentialOutcomes.CountsTowardLockout(result))
+            {
+                _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
+            }
+
+            await EndRefreshAndCloseAsync(activity, CredentialOutcomes.CloseCode(result), result.FailureReason!);
             return;
         }
 
@@ -213,23 +219,6 @@ internal sealed partial class SessionWebSocket
         Evaluate(); // reschedules, or closes if the new credential has already expired
     }
 
-    /// <summary>
-    /// The validator did not accept the refresh token (or returned null, or threw): maps its result to a close code,
-    /// counts a rejected credential toward lockout, and closes the session. The one place a refresh validator result
-    /// becomes a close.
-    /// </summary>
-    private Task RejectRefreshResultAsync(WebSocketAuthenticateResult? result, Activity? activity)
-    {
-        var status = result is { Failed: true } ? result.StatusCode : StatusCodes.Status401Unauthorized;
-        var reason = result?.FailureReason ?? WebSocketAuthFailureReasons.InvalidCredentials;
-        if (status == StatusCodes.Status401Unauthorized && !string.Equals(reason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal))
-        {
-            _settings.RecordFailure(_http); // an invalid refresh is a rejected credential, as at the handshake (AV9)
-        }
-
-        return EndRefreshAndCloseAsync(activity, CloseCodes.FromStatus(status), reason);
-    }
-
     private Task EndRefreshAndCloseAsync(Activity? activity, int code, string reason)
     {
         lock (_gate)
@@ -241,10 +230,16 @@ internal sealed partial class SessionWebSocket
     }
 
     /// <summary>A refresh closes the session: counted, traced, then closed.</summary>
-    private Task RejectRefreshAsync(Activity? activity, int code, string reason)
+    private async Task RejectRefreshAsync(Activity? activity, int code, string reason)
     {
         _settings.Metrics.RefreshRejected(_feature.Method, reason);
         WebSocketAuthTelemetry.RefreshRejected(activity, _feature.Method, code, reason);
-        return CloseAsync(code, reason);
+        if (_settings.Events is { } events)
+        {
+            // Never throws: the session closes with this code whatever the handler does.
+            await RejectedEvent.RaiseAfterUpgradeAsync(events(_http), _http, _feature.Method, reason, code, _settings.CloseWithPolicyViolation, _settings.Logger);
+        }
+
+        await CloseAsync(code, reason);
     }
 }

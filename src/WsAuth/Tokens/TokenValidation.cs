@@ -18,14 +18,7 @@ internal static class TokenValidation
     public static async ValueTask<WebSocketAuthenticateResult> ValidateAsync(
         IWebSocketTokenValidator validator, string token, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await validator.ValidateAsync(token, context, cancellationToken);
-        return result switch
-        {
-            null => WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.TokenValidatorError, StatusCodes.Status500InternalServerError),
-            { Succeeded: true } or { Failed: true } => result,
-
-            // A token was presented: "no credentials" from the validator cannot let a later method decide instead.
-            _ => WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.InvalidToken),
-        };
+        // One mapping for every path (CredentialOutcomes): a presented token is never "no credentials".
+        return CredentialOutcomes.Of(await validator.ValidateAsync(token, context, cancellationToken));
     }
 }

@@ -34,6 +34,11 @@ public static class WebSocketAuthBuilderFirstMessageExtensions
             options.Configure(configure);
         }
 
-        return builder.AddAuthenticator<FirstMessageAuthenticator>(WebSocketAuthDefaults.FirstMessageMethod);
+        // A stage after the upgrade, not an authenticator: listed with the methods (names, WithWebSocketAuthMethods, the
+        // startup checks) but never asked to authenticate a handshake.
+        builder.Services.TryAddSingleton<FirstMessageStage>();
+        var registration = new AuthenticatorRegistration(WebSocketAuthDefaults.FirstMessageMethod, typeof(FirstMessageStage), UsesAmbientCredentials: false, AfterUpgrade: true);
+        builder.Services.Configure<WebSocketAuthOptions>(o => o.Authenticators.Add(registration));
+        return builder;
     }
 }

@@ -107,6 +107,7 @@ internal sealed partial class WebSocketAuthMiddleware
                 socket.Dispose();
                 _rateLimiter.RecordFailure(client);
                 RecordClosed(context, start, outcome.CloseCode, outcome.Reason);
+                await RaiseRejectedAfterUpgradeAsync(context, outcome.CloseCode, outcome.Reason); // already closed with 4408
                 return;
             case FirstMessageOutcomeKind.Rejected:
                 if (outcome.CountsAsFailure)
@@ -118,45 +119,16 @@ internal sealed partial class WebSocketAuthMiddleware
                 return;
         }
 
-        if (_sessions.HasExpired(outcome.ExpiresAt))
+        // The same admission stage as a handshake; only the way a refusal is sent differs (its close code).
+        var verdict = await CompleteAdmissionAsync(context, endpoint, method, outcome.Principal!, outcome.ExpiresAt, outcome.IssuedAt, handshake.Origin);
+        if (verdict.Refusal is { } refusal)
         {
-            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.Expired);
+            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(refusal.StatusCode), refusal.Reason);
             return;
         }
 
-        var principal = outcome.Principal!;
-        var issuedAt = RevocationIdentity.IssuedAt(outcome.IssuedAt, principal);
-        if (RevocationRejection(principal, issuedAt) is { } revocation)
-        {
-            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(revocation.StatusCode), revocation.Reason);
-            return;
-        }
-
-        var userLimit = _rateLimiter.AcquireUser(principal);
-        if (!userLimit.IsAllowed)
-        {
-            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.TooMany, userLimit.Reason);
-            return;
-        }
-
-        var requirements = endpoint?.Metadata.GetOrderedMetadata<RequireWebSocketAuthAttribute>();
-        if (requirements is { Count: > 0 } && !await AuthorizeAsync(context, principal, requirements))
-        {
-            await CloseFirstMessageAsync(context, socket, start, WebSocketAuthCloseCodes.Forbidden, WebSocketAuthFailureReasons.Forbidden);
-            return;
-        }
-
-        var authenticated = new WebSocketAuthenticatedContext(context, method, principal, outcome.ExpiresAt);
-        await GetEvents(context).Authenticated(authenticated);
-        if (authenticated.IsRejected)
-        {
-            await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(authenticated.RejectionStatusCode), authenticated.RejectionReason);
-            return;
-        }
-
-        var feature = NewFeature(authenticated.Principal, method, authenticated.ExpiresAt, handshake.Origin, issuedAt);
-        context.Features.Set<IWebSocketAuthFeature>(feature);
-        context.User = authenticated.Principal;
+        var feature = verdict.Feature!;
+        var requirements = verdict.Requirements;
 
         if (firstMessage.SendAcknowledgement)
         {
@@ -216,11 +188,16 @@ internal sealed partial class WebSocketAuthMiddleware
     private async Task CloseFirstMessageAsync(HttpContext context, WebSocket socket, long start, int code, string reason)
     {
         RecordClosed(context, start, code, reason);
+        await RaiseRejectedAfterUpgradeAsync(context, code, reason);
         using (socket)
         {
             await WebSocketCloser.CloseAsync(socket, code, reason, _closeWithPolicyViolation, _time, context);
         }
     }
+
+    /// <summary>OnRejected for a first message: the socket is open, so a throwing handler cannot keep it open or crash the host.</summary>
+    private Task RaiseRejectedAfterUpgradeAsync(HttpContext context, int code, string reason)
+        => RejectedEvent.RaiseAfterUpgradeAsync(GetEvents(context), context, WebSocketAuthDefaults.FirstMessageMethod, reason, code, _closeWithPolicyViolation, _logger);
 
     private void RecordClosed(HttpContext context, long start, int code, string reason)
     {

@@ -11,11 +11,12 @@ using Microsoft.Extensions.Options;
 namespace WsAuth.Internal;
 
 /// <summary>
-/// The first-message method. It never decides a handshake (so it returns no credentials there); when no handshake
-/// authenticator found a credential, the middleware accepts the socket and this reads one message, within the size cap
-/// and the deadline, and validates its token with the registered <see cref="IWebSocketTokenValidator"/>.
+/// The first-message method: a stage after the upgrade, not a handshake authenticator. When no handshake authenticator
+/// found a credential, the middleware accepts the socket and this reads one message, within the size cap and the
+/// deadline, and validates its token with the registered <see cref="IWebSocketTokenValidator"/>; the admission then
+/// completes in the same stage as a handshake's (<c>CompleteAdmissionAsync</c>).
 /// </summary>
-internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticator, IDisposable
+internal sealed partial class FirstMessageStage : IDisposable
 {
     private readonly TimeSpan _deadline;
     private readonly int _maxMessageSize;
@@ -23,7 +24,10 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
     private readonly IWebSocketAuthMessageParser _parser;
     private readonly ILogger _logger;
 
-    public FirstMessageAuthenticator(IOptions<WebSocketFirstMessageOptions> options, IServiceProvider services, ILogger<FirstMessageAuthenticator> logger)
+    /// <summary>The log category, unchanged since the first release (log filters name it).</summary>
+    internal const string LogCategory = "WsAuth.Internal.FirstMessageAuthenticator";
+
+    public FirstMessageStage(IOptions<WebSocketFirstMessageOptions> options, IServiceProvider services, ILoggerFactory loggerFactory)
     {
         var value = options.Value;
         _deadline = value.Deadline;
@@ -31,16 +35,13 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
         SendAcknowledgement = value.SendAcknowledgement;
         _pending = new PendingSocketLimiter(value.MaxPendingSockets, value.MaxPendingSocketsPerClient, value.MaxPendingSocketsPerNetwork);
         _parser = services.GetService<IWebSocketAuthMessageParser>() ?? JsonWebSocketAuthMessageParser.Instance;
-        _logger = logger;
+        _logger = loggerFactory.CreateLogger(LogCategory);
     }
 
     public bool SendAcknowledgement { get; }
 
     /// <summary>How long a client should wait before retrying when the pending caps are full: a slot frees within the deadline.</summary>
     public TimeSpan Deadline => _deadline;
-
-    public ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
-        => ValueTask.FromResult(WebSocketAuthenticateResult.NoCredentials);
 
     /// <summary>
     /// The deadline of a socket that starts waiting now: a quarter of the configured one (at least 1 s, never more) while
@@ -167,28 +168,19 @@ internal sealed partial class FirstMessageAuthenticator : IWebSocketAuthenticato
         {
             // Only the type: exception messages from token libraries can carry the token.
             Log.ValidatorThrew(_logger, ex.GetType().FullName, context.TraceIdentifier);
-            return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
-        }
-
-        if (result is { Succeeded: true })
-        {
-            return FirstMessageOutcome.Authenticate(result.Principal, result.ExpiresAt, result.IssuedAt);
-        }
-
-        if (result is { Failed: true })
-        {
-            var countsAsFailure = result.StatusCode == StatusCodes.Status401Unauthorized
-                && !string.Equals(result.FailureReason, WebSocketAuthFailureReasons.Expired, StringComparison.Ordinal);
-            return FirstMessageOutcome.Reject(CloseCodes.FromStatus(result.StatusCode), result.FailureReason, countsAsFailure);
+            result = CredentialOutcomes.Threw;
         }
 
         if (result is null)
         {
             Log.ValidatorReturnedNull(_logger, context.TraceIdentifier);
-            return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.ServerError, WebSocketAuthFailureReasons.AuthenticatorError, countsAsFailure: false);
         }
 
-        return FirstMessageOutcome.Reject(WebSocketAuthCloseCodes.Unauthorized, WebSocketAuthFailureReasons.InvalidCredentials, countsAsFailure: true);
+        // One mapping and one lockout rule for every path (CredentialOutcomes).
+        var mapped = CredentialOutcomes.Of(result);
+        return mapped.Succeeded
+            ? FirstMessageOutcome.Authenticate(mapped.Principal, mapped.ExpiresAt, mapped.IssuedAt)
+            : FirstMessageOutcome.Reject(CredentialOutcomes.CloseCode(mapped), mapped.FailureReason!, CredentialOutcomes.CountsTowardLockout(mapped));
     }
 
     private enum ReadKind
