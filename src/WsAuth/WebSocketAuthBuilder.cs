@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WsAuth.Internal;
 
 namespace WsAuth;
@@ -26,9 +27,14 @@ public sealed class WebSocketAuthBuilder
     /// it only from an allowed, present <c>Origin</c>, and <see cref="WebSocketAuthOptions.AllowAnyOrigin"/> becomes a
     /// startup error.
     /// </param>
+    /// <param name="needsTokenValidator">
+    /// <see langword="true"/> when the authenticator hands tokens to the registered <see cref="IWebSocketTokenValidator"/>:
+    /// the app then fails at startup, with a message naming <c>AddJwtValidation</c> and <c>AddTokenValidationScheme</c>,
+    /// when none is registered, as it does for WsAuth's own token methods.
+    /// </param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="method"/> is not a valid name.</exception>
-    public WebSocketAuthBuilder AddAuthenticator<TAuthenticator>(string method, bool usesAmbientCredentials = false)
+    public WebSocketAuthBuilder AddAuthenticator<TAuthenticator>(string method, bool usesAmbientCredentials = false, bool needsTokenValidator = false)
         where TAuthenticator : class, IWebSocketAuthenticator
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -37,7 +43,15 @@ public sealed class WebSocketAuthBuilder
             throw new ArgumentException("A method name must be 1 to 64 characters of a-z, 0-9, '_', '.' and '-'.", nameof(method));
         }
 
-        return Add<TAuthenticator>(new AuthenticatorRegistration(method, typeof(TAuthenticator), usesAmbientCredentials));
+        if (needsTokenValidator)
+        {
+            // Built by a factory, as WsAuth's own token authenticators are: ValidateOnBuild would otherwise fail first, with
+            // DI's generic "unable to resolve IWebSocketTokenValidator", before the startup check can name the fix.
+            Services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<TAuthenticator>(sp));
+            Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
+        }
+
+        return Add<TAuthenticator>(new AuthenticatorRegistration(method, typeof(TAuthenticator), usesAmbientCredentials, NeedsTokenValidator: needsTokenValidator));
     }
 
     /// <summary>Adds a registration that says what the authenticator needs and carries (WsAuth's own methods).</summary>

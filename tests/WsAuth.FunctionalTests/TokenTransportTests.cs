@@ -259,6 +259,42 @@ public class TokenTransportTests
     }
 
     [Fact]
+    public async Task CustomAuthenticatorNeedingAValidator_WithoutOne_IsTheSameStartupError()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => KestrelTestApp.StartAsync(
+            b => b.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add(TokenApp.AllowedOrigin))
+                .AddAuthenticator<ApiKeyFromValidatorAuthenticator>("api-key", needsTokenValidator: true),
+            (a, _) => Microsoft.AspNetCore.Builder.WebSocketAuthApplicationBuilderExtensions.UseWebSocketAuth(a)));
+        Assert.Contains("api-key", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AddJwtValidation", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AddTokenValidationScheme", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomAuthenticatorNeedingAValidator_StartsWhenOneIsRegistered_AndValidatesThroughIt()
+    {
+        await using var app = await KestrelTestApp.StartAsync(
+            b => b.Services.AddWebSocketAuth(o => o.AllowedOrigins.Add(TokenApp.AllowedOrigin))
+                .AddJwtValidation(o =>
+                {
+                    o.SigningKeys.Add(TestJwt.HmacKey);
+                    o.ValidateIssuer = o.ValidateAudience = false;
+                })
+                .AddAuthenticator<ApiKeyFromValidatorAuthenticator>("api-key", needsTokenValidator: true),
+            (a, t) =>
+            {
+                Microsoft.AspNetCore.Builder.WebSocketAuthApplicationBuilderExtensions.UseWebSocketAuth(a);
+                t.MapWelcomeEcho(a);
+            });
+
+        var good = await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", TokenApp.AllowedOrigin), ("X-Api-Key", TestJwt.HmacToken(DateTimeOffset.UtcNow))]);
+        var forged = await RawHandshake.SendAsync(app.HttpUri, "/ws", [("Origin", TokenApp.AllowedOrigin), ("X-Api-Key", "not-a-token")]);
+
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, good.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.Status);
+    }
+
+    [Fact]
     public async Task JwtValidationWithoutKey_IsAStartupError()
     {
         var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => KestrelTestApp.StartAsync(
@@ -275,4 +311,13 @@ public class TokenTransportTests
         var setCookie = response.Headers.GetValues("Set-Cookie").Single();
         return setCookie[..setCookie.IndexOf(';', StringComparison.Ordinal)];
     }
+}
+
+/// <summary>A custom authenticator that hands an <c>X-Api-Key</c> header to the app's token validator.</summary>
+internal sealed class ApiKeyFromValidatorAuthenticator(IWebSocketTokenValidator validator) : IWebSocketAuthenticator
+{
+    public async ValueTask<WebSocketAuthenticateResult> AuthenticateAsync(WebSocketAuthenticateContext context, CancellationToken cancellationToken)
+        => context.HttpContext.Request.Headers["X-Api-Key"] is [{ } key]
+            ? await validator.ValidateAsync(key, context.HttpContext, cancellationToken)
+            : WebSocketAuthenticateResult.NoCredentials;
 }
