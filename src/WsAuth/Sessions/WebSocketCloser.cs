@@ -27,8 +27,9 @@ internal static class WebSocketCloser
     {
         if (await SendCloseAsync(socket, code, reason, policyViolation, time, context))
         {
-            using var grace = new CancellationTokenSource(Grace, time);
-            await DrainAsync(socket, grace.Token);
+            using var receiveStop = new CancellationTokenSource();
+            using var grace = LingerThenStop(receiveStop, time);
+            await DrainAsync(socket, receiveStop.Token);
         }
     }
 
@@ -95,7 +96,7 @@ internal static class WebSocketCloser
 
     /// <summary>
     /// After WsAuth's close frame went out while a receive is pending elsewhere (the endpoint's, or the first-message
-    /// read): lets that receive see the client's close frame for at most <see cref="Grace"/>, then cancels
+    /// read), or here in <see cref="CloseAsync"/>: the one "then wait for the client's close" of every WsAuth close. Lets that receive see the client's close frame for at most <see cref="Grace"/>, then cancels
     /// <paramref name="receiveStop"/>, which aborts the socket. Dispose the returned source once the socket is done.
     /// </summary>
     public static CancellationTokenSource LingerThenStop(CancellationTokenSource receiveStop, TimeProvider time)

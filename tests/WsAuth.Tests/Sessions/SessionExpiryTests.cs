@@ -126,4 +126,16 @@ public sealed class SessionExpiryTests
         // At the new end, with another refresh in flight, the grace starts afresh from the new end.
         Assert.Equal(new ExpiryDecision(ExpiryAction.Wait, newEnd!.Value.Add(SessionExpiry.RefreshGrace)), expiry.Decide(Now, refreshing: true, CloseOnExpiryWarn30s));
     }
+
+    [Fact]
+    public void ACredentialExpiryInAnotherOffset_EndsAtTheSameInstant_ToTheTick()
+    {
+        var end = Now.AddMinutes(5).AddTicks(1).ToOffset(TimeSpan.FromHours(-7));
+        var expiry = new SessionExpiry(end, maxEnd: Now.AddMinutes(10));
+
+        Assert.Equal(end.UtcTicks, expiry.End(CloseOnExpiryWarn30s)!.Value.UtcTicks);
+        _clock.SetUtcNow(end);
+        Assert.Equal(ExpiryAction.Expire, expiry.Decide(Now, refreshing: false, CloseOnExpiryWarn30s).Action);
+        Assert.Equal(Now.AddMinutes(5).AddTicks(-1), expiry.End(new ExpiryRules(CloseOnExpiry: false, WarningLead: null)));
+    }
 }
