@@ -34,6 +34,9 @@ internal sealed partial class WebSocketRevocationService
         [LoggerMessage(709, LogLevel.Warning, "The revocation store had lost {Count} revocation(s) this instance knows (a restart without persistence?); written back.", EventName = "RevocationRepaired")]
         public static partial void Repaired(ILogger logger, int count);
 
+        [LoggerMessage(710, LogLevel.Warning, "The revocation store had lost {Count} revocation(s) this instance knows, and writing them back failed ({ExceptionType}); this instance decides on what it knows, and the write-back is tried again at the next reconnection.", EventName = "RevocationRepairFailed")]
+        public static partial void RepairFailed(ILogger logger, int count, string? exceptionType);
+
         [LoggerMessage(708, LogLevel.Warning, "The app started before the revocation state could be loaded. Handshakes: {Behavior} until it is.", EventName = "RevocationStartWithoutState")]
         public static partial void StartWithoutState(ILogger logger, string behavior);
     }

@@ -317,29 +317,8 @@ internal sealed partial class WebSocketRevocationService : IWebSocketRevocation,
                 }
             }
 
-            // The store may have lost what this instance knows (a Redis restart without persistence, a restored
-            // backup): write it back, so that an instance started later knows it too.
-            var repaired = 0;
-            var loaded = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            foreach (var revocation in revocations)
-            {
-                loaded[revocation.Target] = revocation.IssuedBefore!.Value;
-            }
-
-            foreach (var (subject, known) in _revoked)
-            {
-                if (known.ExpiresAt > now && (!loaded.TryGetValue(subject, out var stored) || stored < known.IssuedBefore))
-                {
-                    await _backplane.PublishAsync(new WebSocketRevocationMessage(WebSocketRevocationKind.Revoke, subject, known.IssuedBefore, known.ExpiresAt, sender: _instanceId), _stopping.Token);
-                    repaired++;
-                }
-            }
-
-            if (repaired > 0)
-            {
-                Log.Repaired(_logger, repaired);
-            }
-
+            // The state is known from here: handshakes are decided on it at once. (Marked before the write-back below,
+            // which is I/O: sockets closed by the load above must not be followed by handshakes refused as stale.)
             var wasLost = _everLoaded;
             _everLoaded = true;
             _current = true;
@@ -352,6 +331,8 @@ internal sealed partial class WebSocketRevocationService : IWebSocketRevocation,
             {
                 Log.StateLoaded(_logger, revocations.Count, closed);
             }
+
+            await RepairAsync(revocations, now);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -364,6 +345,46 @@ internal sealed partial class WebSocketRevocationService : IWebSocketRevocation,
         finally
         {
             Volatile.Write(ref _loading, 0);
+        }
+    }
+
+    /// <summary>
+    /// The store may have lost what this instance knows (a Redis restart without persistence, a restored backup): write
+    /// it back, so that an instance started later knows it too. A failure leaves this instance's state as it is (it is
+    /// current); the write-back is tried again at the next reconnection.
+    /// </summary>
+    private async Task RepairAsync(IReadOnlyCollection<WebSocketRevocationMessage> loaded, DateTimeOffset now)
+    {
+        var stored = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var revocation in loaded)
+        {
+            stored[revocation.Target] = revocation.IssuedBefore!.Value;
+        }
+
+        var missing = _revoked
+            .Where(known => known.Value.ExpiresAt > now && (!stored.TryGetValue(known.Key, out var at) || at < known.Value.IssuedBefore))
+            .ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (subject, known) in missing)
+            {
+                await _backplane.PublishAsync(new WebSocketRevocationMessage(WebSocketRevocationKind.Revoke, subject, known.IssuedBefore, known.ExpiresAt, sender: _instanceId), _stopping.Token);
+            }
+
+            Log.Repaired(_logger, missing.Count);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _metrics.BackplaneFailed("repair");
+            Log.RepairFailed(_logger, missing.Count, ex.GetType().FullName);
         }
     }
 
