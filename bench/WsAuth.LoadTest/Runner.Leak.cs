@@ -33,15 +33,9 @@ internal sealed partial class Runner
             var scenario = ScenarioCatalog.Get(id);
             var row = new LeakRow { Id = id, Title = scenario.Title };
             report.Leaks.Add(row);
-            if (settings.Only.Count > 0 && !settings.Only.Contains(id) && id != BareKestrelScenario.ScenarioId)
+            if (WhyNotRun(id, scenario) is { } notRun)
             {
-                (row.Status, row.Note) = ("skipped", "not in --only");
-                continue;
-            }
-
-            if (scenario.CheckAvailable(settings) is { } missing)
-            {
-                (row.Status, row.Note) = ("unavailable", missing);
+                (row.Status, row.Note) = notRun;
                 continue;
             }
 
@@ -83,6 +77,20 @@ internal sealed partial class Runner
 
             log.WriteLine($"{succeeded:N0} cycles, managed heap {row.ManagedGrowth:+#,0;-#,0;0} B, sessions {row.SessionsAfter}, pending {row.PendingAfter}, registry {row.RegistryAfter} (mid-run: sessions {row.SessionsDuring}, registry {row.RegistryDuring})");
         }
+    }
+
+    /// <summary>
+    /// Why a single-server phase (memory, leak) skips <paramref name="id"/>: not in <c>--only</c> (bare Kestrel always
+    /// runs: the other rows compare with it), or a missing tool; null when it runs.
+    /// </summary>
+    private (string Status, string Note)? WhyNotRun(string id, Scenario scenario)
+    {
+        if (settings.Only.Count > 0 && !settings.Only.Contains(id) && id != BareKestrelScenario.ScenarioId)
+        {
+            return ("skipped", "not in --only");
+        }
+
+        return scenario.CheckAvailable(settings) is { } missing ? ("unavailable", missing) : null;
     }
 
     /// <summary>Runs exactly <paramref name="cycles"/> handshake iterations (16 at a time) and counts the outcomes.</summary>

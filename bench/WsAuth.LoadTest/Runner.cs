@@ -269,15 +269,9 @@ internal sealed partial class Runner(RunSettings settings, TextWriter log)
             };
             var row = new MemoryRow { Id = id, Title = title, Requested = connections };
             report.Memory.Add(row);
-            if (settings.Only.Count > 0 && !settings.Only.Contains(id) && id != BareKestrelScenario.ScenarioId)
+            if (WhyNotRun(id, scenario) is { } notRun)
             {
-                (row.Status, row.Note) = ("skipped", "not in --only");
-                continue;
-            }
-
-            if (scenario.CheckAvailable(settings) is { } missing)
-            {
-                (row.Status, row.Note) = ("unavailable", missing);
+                (row.Status, row.Note) = notRun;
                 continue;
             }
 
