@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using WsAuth.Internal;
 
 namespace WsAuth.Internal;
 
