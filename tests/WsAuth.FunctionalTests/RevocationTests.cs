@@ -259,13 +259,6 @@ public class RevocationTests
         await Assert.ThrowsAsync<ArgumentException>(() => revocation.DisconnectUserAsync("alice", reason: "Not A Code"));
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition());
-    }
+    internal static Task WaitUntilAsync(Func<bool> condition)
+        => Eventually.WaitUntilAsync(condition, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
 }

@@ -193,20 +193,8 @@ public class PostgresRevocationTests : PostgresTest
         return listener;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("The condition did not hold within 20 seconds.");
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition)
+        => Eventually.WaitUntilAsync(condition, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
 }
 
 [Collection(nameof(ServerRestartCollection))]

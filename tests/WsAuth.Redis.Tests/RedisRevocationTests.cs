@@ -109,18 +109,6 @@ public class RedisRevocationTests
                 }),
             services: s => s.AddHealthChecks().AddWebSocketRevocation());
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("The condition did not hold within 30 seconds.");
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition)
+        => Eventually.WaitUntilAsync(condition, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
 }

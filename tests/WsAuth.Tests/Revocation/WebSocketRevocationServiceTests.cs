@@ -125,15 +125,8 @@ public class WebSocketRevocationServiceTests
         return new WebSocketRevocationService(backplane, new SessionRegistry(), Options.Create(options), time, new WebSocketAuthMetrics(meters), NullLogger<WebSocketRevocationService>.Instance);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(condition());
-    }
+    private static Task WaitUntilAsync(Func<bool> condition)
+        => Eventually.WaitUntilAsync(condition, TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(20));
 
     /// <summary>A backplane whose reachability the test controls; its store outlives subscriptions, like a database.</summary>
     private sealed class ControlledBackplane : IWebSocketRevocationBackplane
