@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using WsAuth;
 using WsAuth.Internal;
 
@@ -18,9 +17,7 @@ public static class WebSocketAuthBuilderBearerExtensions
     public static WebSocketAuthBuilder AddBearer(this WebSocketAuthBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketAuthOptions>, TokenAuthenticatorsValidator>());
         builder.Services.TryAddSingleton(static sp => new BearerWebSocketAuthenticator(TokenValidation.Required(sp)));
-        return builder.Add<BearerWebSocketAuthenticator>(
-            new AuthenticatorRegistration(WebSocketAuthDefaults.BearerMethod, typeof(BearerWebSocketAuthenticator), UsesAmbientCredentials: false, NeedsTokenValidator: true));
+        return builder.AddAuthenticator<BearerWebSocketAuthenticator>(WebSocketAuthDefaults.BearerMethod, needsTokenValidator: true);
     }
 }
