@@ -309,6 +309,49 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task SilentClientAfterExpiry_EndpointsPendingReceiveSeesTheClose_WhenTheGracePeriodEnds()
+    {
+        // The client reads WsAuth's close frame and never answers it: the endpoint's receive, pending all along, must
+        // still end (with WsAuth's close) once the 2-second linger is over, and the connection with it.
+        var seen = new TaskCompletionSource<(WebSocketMessageType Type, WebSocketCloseStatus? Status)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (app, time, _) = await FirstMessageApp.StartAsync(map: (a, _) => a.Map("/observe", async context =>
+        {
+            using var ws = await context.WebSockets.AcceptWebSocketAsync();
+            accepted.TrySetResult(); // the session exists and its expiry timer is armed
+            var result = await ws.ReceiveAsync(new byte[1024], context.RequestAborted);
+            seen.TrySetResult((result.MessageType, result.CloseStatus));
+        }));
+        await using var _app = app;
+        using var socket = await FirstMessageApp.ConnectAsync(app, "/observe");
+        await FirstMessageApp.SendAuthAsync(socket, TestTokenValidator.Token("alice", time.GetUtcNow().AddSeconds(30)));
+        await FirstMessageApp.ReceiveJsonAsync(socket); // ack
+        await accepted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal((4401, "expired"), await FirstMessageApp.ReceiveCloseAsync(socket)); // read, not answered
+        await Task.Delay(200);
+        if (seen.Task.IsCompleted)
+        {
+            Assert.Fail($"The endpoint's receive lingers for the client's close frame, but returned {await seen.Task}.");
+        }
+
+        // The linger's timer starts once the close frame is out, which the client may see first: advance until it fires.
+        await Eventually.WaitUntilAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromSeconds(2));
+                return seen.Task.IsCompleted;
+            },
+            TimeSpan.FromSeconds(15),
+            TimeSpan.FromMilliseconds(100));
+        var endpoint = await seen.Task;
+
+        Assert.Equal(WebSocketMessageType.Close, endpoint.Type);
+        Assert.Equal((WebSocketCloseStatus)4401, endpoint.Status);
+    }
+
+    [Fact]
     public async Task ControlMessage_NeverSplitsAFragmentedApplicationMessage()
     {
         var firstFragmentSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -74,7 +74,7 @@ internal sealed class SessionSettings
     {
         if (RateLimiter is { } limiter)
         {
-            limiter.RecordFailure(limiter.ClientKey(context.Connection.RemoteIpAddress));
+            limiter.RecordFailure(limiter.ClientKey(RemoteAddress.Of(context)));
         }
     }
 

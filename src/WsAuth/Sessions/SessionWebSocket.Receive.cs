@@ -18,23 +18,121 @@ internal sealed partial class SessionWebSocket
             : new WebSocketReceiveResult(result.Count, result.MessageType, result.EndOfMessage);
     }
 
+    /// <summary>
+    /// The endpoint's receive. The common case (a binary message, the rest of a message, or a text message that is neither
+    /// a refresh nor in WsAuth's control namespace) is one read of the inner socket into the caller's buffer and one
+    /// small continuation while it waits: an idle socket holds no more than that. Everything else goes through
+    /// <see cref="ReceiveSlowAsync"/>.
+    /// </summary>
+    public override ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (_closedBy is not null || _stashOffset < _stashLength)
+        {
+            return ReceiveSlowAsync(buffer, first: null, cancellationToken);
+        }
+
+        ValueTask<ValueWebSocketReceiveResult> pending;
+        try
+        {
+            pending = _inner.ReceiveAsync(buffer, cancellationToken);
+        }
+        catch (Exception) when (IsEndedByWsAuth(cancellationToken))
+        {
+            return ReceiveSlowAsync(buffer, first: null, cancellationToken); // WsAuth stopped the socket: a Close
+        }
+
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitReceiveAsync(pending, buffer, cancellationToken);
+        }
+
+        var result = pending.Result;
+        return TryPassThrough(buffer.Span, result, out var passed)
+            ? new ValueTask<ValueWebSocketReceiveResult>(passed)
+            : ReceiveSlowAsync(buffer, result, cancellationToken);
+    }
+
+    /// <summary>The wait of a pass-through receive: the only state an idle socket's session keeps beyond its own fields.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask<ValueWebSocketReceiveResult> AwaitReceiveAsync(ValueTask<ValueWebSocketReceiveResult> pending, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ValueWebSocketReceiveResult? result;
+        try
+        {
+            result = await pending;
+        }
+        catch (Exception) when (IsEndedByWsAuth(cancellationToken))
+        {
+            result = null; // WsAuth stopped the socket: the slow path answers with a Close
+        }
+
+        return result is { } read && TryPassThrough(buffer.Span, read, out var passed)
+            ? passed
+            : await ReceiveSlowAsync(buffer, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// True when <paramref name="result"/> goes to endpoint code as it is: the session is open and the read is not the
+    /// start of a text message that may be a refresh or a reserved <c>wsauth.</c> message. Tracks the message state.
+    /// </summary>
+    private bool TryPassThrough(ReadOnlySpan<byte> buffer, ValueWebSocketReceiveResult result, out ValueWebSocketReceiveResult passed)
+    {
+        passed = result;
+        if (_closedBy is not null)
+        {
+            return false;
+        }
+
+        if (!_inMessage && result.MessageType == WebSocketMessageType.Text && _controlMessages)
+        {
+            var first = buffer[..result.Count];
+            if (Prefix is { } prefix
+                && (first.StartsWith(prefix) || (first.Length < prefix.Length && !result.EndOfMessage && prefix.AsSpan().StartsWith(first))))
+            {
+                return false;
+            }
+
+            if (result.EndOfMessage ? ReservedControlMessages.IsReserved(first) : ReservedControlMessages.MayStartOne(first))
+            {
+                return false;
+            }
+        }
+
+        passed = Track(result);
+        return true;
+    }
+
+    /// <summary>
+    /// Every receive that is not a plain pass-through: after WsAuth closed the session, a replay of held-back bytes, a
+    /// refresh, a message that must be screened. <paramref name="first"/> is a read already made, to be handled first.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ValueWebSocketReceiveResult> ReceiveSlowAsync(Memory<byte> buffer, ValueWebSocketReceiveResult? first, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (_closedBy is { } closed)
+            ValueWebSocketReceiveResult result;
+            if (first is { } given)
             {
-                await closed.Sent.Task; // the close frame is out before endpoint code can return and end the connection
-                return ClosedResult;
+                result = given;
+                first = null;
+            }
+            else
+            {
+                if (_closedBy is { } closed)
+                {
+                    await closed.Sent.Task; // the close frame is out before endpoint code can return and end the connection
+                    return ClosedResult;
+                }
+
+                if (_stashOffset < _stashLength)
+                {
+                    return Replay(buffer.Span);
+                }
+
+                result = await ReceiveInnerAsync(buffer, cancellationToken);
             }
 
-            if (_stashOffset < _stashLength)
-            {
-                return Replay(buffer.Span);
-            }
-
-            var result = await ReceiveInnerAsync(buffer, cancellationToken);
             if (_closedBy is not null)
             {
                 continue; // nothing that arrives after WsAuth closed the session reaches endpoint code
@@ -45,7 +143,8 @@ internal sealed partial class SessionWebSocket
                 return Track(result);
             }
 
-            if (_prefix is null)
+            var prefix = Prefix;
+            if (prefix is null)
             {
                 if (!_controlMessages)
                 {
@@ -60,7 +159,6 @@ internal sealed partial class SessionWebSocket
                 continue;
             }
 
-            var prefix = _prefix;
             if (result.Count >= prefix.Length)
             {
                 if (!buffer.Span[..result.Count].StartsWith(prefix))
@@ -156,28 +254,35 @@ internal sealed partial class SessionWebSocket
         return result;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ValueWebSocketReceiveResult> ReceiveInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// One read of the inner socket with the caller's token, as endpoint code would make it (cancelling it aborts the
+    /// socket). Once WsAuth has closed the session, a read that fails because WsAuth stopped the socket is a Close.
+    /// </summary>
+    private ValueTask<ValueWebSocketReceiveResult> ReceiveInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        // One token reaches the inner socket: the session's. The caller's cancels it too (as the inner socket would abort).
-        var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static s => ((SessionWebSocket)s!).CancelStop(), this)
-            : default;
+        ValueTask<ValueWebSocketReceiveResult> pending;
         try
         {
-            return await _inner.ReceiveAsync(buffer, _stop.Token);
+            pending = _inner.ReceiveAsync(buffer, cancellationToken);
         }
-        catch (Exception) when (_closedBy is not null && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (IsEndedByWsAuth(cancellationToken))
+        {
+            return new ValueTask<ValueWebSocketReceiveResult>(ClosedResult);
+        }
+
+        return pending.IsCompletedSuccessfully ? pending : AwaitInnerAsync(pending, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ValueWebSocketReceiveResult> AwaitInnerAsync(ValueTask<ValueWebSocketReceiveResult> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pending;
+        }
+        catch (Exception) when (IsEndedByWsAuth(cancellationToken))
         {
             return ClosedResult;
-        }
-        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-        }
-        finally
-        {
-            registration.Dispose();
         }
     }
 }

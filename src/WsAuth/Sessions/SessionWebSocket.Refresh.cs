@@ -99,9 +99,9 @@ internal sealed partial class SessionWebSocket
 
             // Refreshes per socket are limited: each one costs a validation (AV9).
             var now = _settings.Time.GetUtcNow();
-            if (now - _refreshWindowStart >= TimeSpan.FromMinutes(1))
+            if (now.UtcTicks - _refreshWindowStartTicks >= TimeSpan.TicksPerMinute)
             {
-                _refreshWindowStart = now;
+                _refreshWindowStartTicks = now.UtcTicks;
                 _refreshesInWindow = 0;
             }
 
@@ -139,10 +139,10 @@ internal sealed partial class SessionWebSocket
         {
             var validator = _http.RequestServices.GetService<IWebSocketTokenValidator>()
                 ?? throw new InvalidOperationException("No IWebSocketTokenValidator is registered.");
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, StopToken);
             result = await validator.ValidateAsync(token, _http, linked.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || IsStopped)
         {
             lock (_gate)
             {

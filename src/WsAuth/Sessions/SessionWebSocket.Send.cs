@@ -18,7 +18,7 @@ internal sealed partial class SessionWebSocket
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, WebSocketMessageFlags messageFlags, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken);
+        await EnterSendAsync(cancellationToken);
         try
         {
             ThrowIfClosedByWsAuth();
@@ -31,7 +31,7 @@ internal sealed partial class SessionWebSocket
         }
         finally
         {
-            _sendLock.Release();
+            ExitSend();
         }
     }
 
@@ -39,7 +39,7 @@ internal sealed partial class SessionWebSocket
     {
         try
         {
-            await _sendLock.WaitAsync(_stop.Token);
+            await EnterSendAsync(StopToken);
             try
             {
                 if (_closedBy is not null || _inner.State != WebSocketState.Open)
@@ -53,11 +53,11 @@ internal sealed partial class SessionWebSocket
                     return;
                 }
 
-                await _inner.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, _stop.Token);
+                await _inner.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, StopToken);
             }
             finally
             {
-                _sendLock.Release();
+                ExitSend();
             }
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
@@ -72,7 +72,7 @@ internal sealed partial class SessionWebSocket
         {
             try
             {
-                await _inner.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, _stop.Token);
+                await _inner.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, StopToken);
             }
             catch (Exception ex) when (IsConnectionFailure(ex))
             {
@@ -117,7 +117,7 @@ internal sealed partial class SessionWebSocket
         try
         {
             using var timeout = new CancellationTokenSource(CloseSendTimeout, _settings.Time);
-            await _sendLock.WaitAsync(timeout.Token);
+            await EnterSendAsync(timeout.Token);
             try
             {
                 if (_inner.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -129,7 +129,7 @@ internal sealed partial class SessionWebSocket
             }
             finally
             {
-                _sendLock.Release();
+                ExitSend();
             }
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
@@ -141,12 +141,11 @@ internal sealed partial class SessionWebSocket
             if (sent)
             {
                 // Linger for the client's close frame (a pending receive sees it); stop waiting when the grace period ends.
-                Interlocked.Exchange(ref _grace, WebSocketCloser.LingerThenStop(_stop, _settings.Time))?.Dispose();
+                Interlocked.Exchange(ref _grace, WebSocketCloser.LingerThenStop(static s => ((SessionWebSocket)s!).Stop(), this, _settings.Time))?.Dispose();
             }
             else
             {
-                CancelStop();
-                _inner.Abort();
+                Stop();
                 _http.Abort();
             }
 

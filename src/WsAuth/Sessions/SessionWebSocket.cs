@@ -35,12 +35,9 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     // Revocation's key (the subject across issuers), fixed at the start: the registry adds and removes by it.
     private readonly string? _revocationSubject;
-    private readonly byte[]? _prefix;
 
     // False on SignalR hubs: no refresh is read, no warning sent, no message screened; the session only closes.
     private readonly bool _controlMessages;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly ITimer? _timer;
     private readonly CancellationTokenRegistration _abortedRegistration;
@@ -49,7 +46,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     // Session state, under _gate.
     private SessionExpiry _expiry;
     private bool _refreshing;
-    private DateTimeOffset _refreshWindowStart;
+    private long _refreshWindowStartTicks; // UTC ticks
     private int _refreshesInWindow;
     private bool _ended;
     private volatile CloseInfo? _closedBy;
@@ -66,7 +63,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     private int _stashOffset;
     private bool _stashEndOfMessage;
 
-    // Send state: only touched under _sendLock.
+    // Send state: only touched while holding the send turn.
     private bool _sendingMessage;
     private Queue<byte[]>? _pendingControl;
 
@@ -88,7 +85,6 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         _subject = SessionSubject.Of(feature.User);
         _revocationSubject = settings.Revocation is null ? null : RevocationIdentity.SubjectOf(feature.User);
         var maxEnd = settings.MaxSessionLength is { } max ? start + max : (DateTimeOffset?)null;
-        _prefix = controlMessages ? settings.RefreshPrefix : null;
         _expiry = new SessionExpiry(feature.ExpiresAt, maxEnd);
 
         if (settings.CloseOnExpiry || maxEnd is not null)
@@ -142,6 +138,9 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     public override string? SubProtocol => _inner.SubProtocol;
 
+    /// <summary>The refresh message's prefix when this session reads refreshes; null on hubs and with refresh off.</summary>
+    private byte[]? Prefix => _controlMessages ? _settings.RefreshPrefix : null;
+
     /// <summary>The socket this session wraps (for <see cref="SessionEndReasons"/>, which reads its final state).</summary>
     internal WebSocket Inner => _inner;
 
@@ -170,7 +169,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         Interlocked.CompareExchange(ref _initiator, InitiatorServer, 0);
 
-        await _sendLock.WaitAsync(cancellationToken);
+        await EnterSendAsync(cancellationToken);
         try
         {
             if (_closedBy is null)
@@ -180,7 +179,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         }
         finally
         {
-            _sendLock.Release();
+            ExitSend();
         }
     }
 
@@ -205,7 +204,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             if (_inner.State == WebSocketState.CloseSent)
             {
                 // The endpoint returned before the client's close frame came: linger for it, at most the grace period.
-                await WebSocketCloser.DrainAsync(_inner, _stop.Token);
+                await WebSocketCloser.DrainAsync(_inner, StopToken);
             }
         }
 
@@ -248,8 +247,6 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
             }
         }
     }
-
-    private void CancelStop() => WebSocketCloser.StopQuietly(_stop);
 
     // ---- Expiry -------------------------------------------------------------------------------------------------
 

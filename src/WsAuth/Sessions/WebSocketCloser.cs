@@ -100,9 +100,13 @@ internal static class WebSocketCloser
     /// <paramref name="receiveStop"/>, which aborts the socket. Dispose the returned source once the socket is done.
     /// </summary>
     public static CancellationTokenSource LingerThenStop(CancellationTokenSource receiveStop, TimeProvider time)
+        => LingerThenStop(static s => StopQuietly((CancellationTokenSource)s!), receiveStop, time);
+
+    /// <summary>As <see cref="LingerThenStop(CancellationTokenSource, TimeProvider)"/>, calling <paramref name="stop"/> with <paramref name="state"/> when the grace period ends.</summary>
+    public static CancellationTokenSource LingerThenStop(Action<object?> stop, object state, TimeProvider time)
     {
         var grace = new CancellationTokenSource(Grace, time);
-        grace.Token.UnsafeRegister(static s => StopQuietly((CancellationTokenSource)s!), receiveStop);
+        grace.Token.UnsafeRegister(stop, state);
         return grace;
     }
 

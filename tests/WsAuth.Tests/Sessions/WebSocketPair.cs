@@ -63,6 +63,9 @@ internal sealed class WebSocketPair : IDisposable
         {
             if (disposing)
             {
+                // As a server's transport does when the socket is aborted (ASP.NET Core aborts the connection; see
+                // SessionTests.SilentClientAfterExpiry_... on Kestrel): a read still pending ends.
+                reader.CancelPendingRead();
                 _read.Dispose();
                 _write.Dispose();
             }
