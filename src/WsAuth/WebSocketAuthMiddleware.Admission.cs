@@ -111,17 +111,17 @@ internal sealed partial class WebSocketAuthMiddleware
     }
 
     /// <summary>
-    /// An admitted handshake: what GuardAsync needs while the endpoint runs, and what the accept wrapper calls with the
-    /// accepted socket. Kept small: it lives as long as the socket.
+    /// An admitted handshake: what RunEndpointAsync needs while the endpoint runs, and what the accept wrapper calls with
+    /// the accepted socket. Kept small: it lives as long as the socket.
     /// </summary>
-    private sealed class Admission(SessionSettings sessions, string method, long start) : IAcceptedWebSocketObserver
+    private sealed class Admission(string method, long start, PendingAccept pending) : IAcceptedWebSocketObserver
     {
+        // What the accept needs; dropped once accepted.
+        private PendingAccept? _pending = pending;
+
         public string Method { get; } = method;
 
         public long Start { get; } = start;
-
-        /// <summary>Set when the credential needs a session: what to start it with once the socket is accepted.</summary>
-        public SessionStart? SessionStart { get; set; }
 
         /// <summary>The socket endpoint code got (the session when one applies); null until it accepts.</summary>
         public WebSocket? Socket { get; private set; }
@@ -135,20 +135,25 @@ internal sealed partial class WebSocketAuthMiddleware
         /// <summary>Counts the session open and wraps the socket in a session when one applies.</summary>
         public WebSocket Accepted(WebSocket socket)
         {
+            var pending = Interlocked.Exchange(ref _pending, null)
+                ?? throw new InvalidOperationException("The WebSocket was already accepted.");
+            var sessions = pending.Sessions;
             AcceptedAt = sessions.Metrics.SessionStarted(Method, sessions.Time);
             Socket = socket; // set before the session starts, so that the session count goes down again whatever happens
-            if (SessionStart is { } start)
+            if (pending.Feature is { } feature)
             {
-                SessionStart = null;
-                Socket = (WebSocket?)sessions.Start(socket, start.Context, start.Feature, start.StartTime, start.Authorize, start.ControlMessages) ?? socket;
+                Socket = (WebSocket?)sessions.Start(socket, pending.Context!, feature, pending.StartTime, pending.Authorize, pending.ControlMessages) ?? socket;
             }
 
             return Socket;
         }
     }
 
-    /// <summary>What a session starts with, kept only for a handshake whose credential needs one.</summary>
-    private sealed record SessionStart(HttpContext Context, WebSocketAuthFeature Feature, DateTimeOffset StartTime, Func<ClaimsPrincipal, Task<bool>>? Authorize, bool ControlMessages);
+    /// <summary>
+    /// What an admitted socket is accepted with: the session settings and, for a credential that needs a session
+    /// (<paramref name="Feature"/> set), what to start it with. One shared instance serves every handshake without a session.
+    /// </summary>
+    private sealed record PendingAccept(SessionSettings Sessions, HttpContext? Context = null, WebSocketAuthFeature? Feature = null, DateTimeOffset StartTime = default, Func<ClaimsPrincipal, Task<bool>>? Authorize = null, bool ControlMessages = false);
 
     /// <summary>The outcome of <see cref="CompleteAdmissionAsync"/>: the feature set on the request, or a refusal.</summary>
     private sealed record AdmissionVerdict(WebSocketAuthFeature? Feature, IReadOnlyList<RequireWebSocketAuthAttribute>? Requirements, Refusal? Refusal);

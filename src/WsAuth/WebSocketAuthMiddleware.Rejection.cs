@@ -92,7 +92,7 @@ internal sealed partial class WebSocketAuthMiddleware
     /// <summary>One Information line per client and reason a minute, the rest at Debug (AV6); nothing formatted when off.</summary>
     private void LogRejected(HttpContext context, int statusCode, string reason, string? method)
     {
-        var remote = context.Connection.RemoteIpAddress;
+        var remote = RemoteAddress.Of(context);
         if (_rejectionLog.TryTake(remote, reason, out var suppressed))
         {
             if (_logger.IsEnabled(LogLevel.Information))

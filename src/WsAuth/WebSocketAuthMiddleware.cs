@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Claims;
@@ -32,6 +33,7 @@ internal sealed partial class WebSocketAuthMiddleware
     private readonly HandshakeRateLimiter _rateLimiter;
     private readonly RejectionLogLimiter _rejectionLog;
     private readonly SessionSettings _sessions;
+    private readonly PendingAccept _acceptWithoutSession;
     private readonly WebSocketRevocationService? _revocation;
     private readonly TimeProvider _time;
     private readonly WebSocketAuthMetrics _metrics;
@@ -102,6 +104,7 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             Events = GetEvents,
         };
+        _acceptWithoutSession = new PendingAccept(_sessions);
 
         Log.Configured(
             _logger,
@@ -127,16 +130,29 @@ internal sealed partial class WebSocketAuthMiddleware
         return GuardAsync(context, endpoint);
     }
 
-    private async Task GuardAsync(HttpContext context, Endpoint? endpoint)
+    private Task GuardAsync(HttpContext context, Endpoint? endpoint)
     {
         // The checks run in their own method so that their state (the locals of every step, the authenticator's result,
         // the authenticated context) is garbage once the handshake is decided: only the small Admission lives as long as
-        // the socket, in this method's state machine and the accept wrapper.
+        // the socket, in RunEndpointAsync's state machine.
         var activity = WebSocketAuthTelemetry.StartHandshake();
+        var admitting = AdmitAsync(context, endpoint);
+        if (!admitting.IsCompletedSuccessfully)
+        {
+            return GuardSlowAsync(context, admitting, activity);
+        }
+
+        WebSocketAuthTelemetry.EndHandshake(activity);
+        return admitting.Result is { } admission ? RunEndpointAsync(context, admission) : Task.CompletedTask;
+    }
+
+    /// <summary>The handshake's checks went asynchronous (or failed): awaits them, then runs the endpoint.</summary>
+    private async Task GuardSlowAsync(HttpContext context, ValueTask<Admission?> admitting, Activity? activity)
+    {
         Admission? admitted;
         try
         {
-            admitted = await AdmitAsync(context, endpoint);
+            admitted = await admitting;
         }
         catch (Exception ex) when (WebSocketAuthTelemetry.HandshakeFailed(activity, ex))
         {
@@ -147,11 +163,18 @@ internal sealed partial class WebSocketAuthMiddleware
             WebSocketAuthTelemetry.EndHandshake(activity);
         }
 
-        if (admitted is not { } admission)
+        if (admitted is { } admission)
         {
-            return;
+            await RunEndpointAsync(context, admission);
         }
+    }
 
+    /// <summary>
+    /// Runs the rest of the pipeline for an admitted handshake and ends its session when the endpoint returns. This
+    /// method's state is what WsAuth keeps per socket for the whole connection, so it holds only the context and the admission.
+    /// </summary>
+    private async Task RunEndpointAsync(HttpContext context, Admission admission)
+    {
         try
         {
             await _next(context);
@@ -163,16 +186,21 @@ internal sealed partial class WebSocketAuthMiddleware
         }
         finally
         {
-            if (admission.Session is { } session)
-            {
-                await session.EndAsync();
-            }
+            await EndAsync(context, admission);
+        }
+    }
 
-            if (admission.Socket is { } socket)
-            {
-                var wrapper = admission.Session;
-                _metrics.SessionEnded(admission.Method, admission.AcceptedAt, _time, SessionEndReasons.Of(wrapper, wrapper?.Inner ?? socket, context));
-            }
+    private async ValueTask EndAsync(HttpContext context, Admission admission)
+    {
+        if (admission.Session is { } session)
+        {
+            await session.EndAsync();
+        }
+
+        if (admission.Socket is { } socket)
+        {
+            var wrapper = admission.Session;
+            _metrics.SessionEnded(admission.Method, admission.AcceptedAt, _time, SessionEndReasons.Of(wrapper, wrapper?.Inner ?? socket, context));
         }
     }
 
@@ -184,7 +212,7 @@ internal sealed partial class WebSocketAuthMiddleware
     {
         var start = _time.GetTimestamp();
         var startTime = _time.GetUtcNow();
-        var client = _rateLimiter.ClientKey(context.Connection.RemoteIpAddress);
+        var client = _rateLimiter.ClientKey(RemoteAddress.Of(context));
 
         // The Origin is checked first (cheaply, allocation-free) only to choose the budget: a refused Origin spends the
         // client's refused-Origin budget, so a cross-site page cannot use up its visitor's handshakes (AV1).
@@ -343,20 +371,22 @@ internal sealed partial class WebSocketAuthMiddleware
         var requirements = verdict.Requirements;
         ApplyHiddenProtocols(context, handshake);
 
-        var admission = new Admission(_sessions, winner.Method, start);
+        var pending = _sessions.IsNeeded(feature.ExpiresAt)
+            ? new PendingAccept(_sessions, context, feature, startTime, Authorizer(context, requirements), SessionSettings.SpeaksControlMessages(endpoint))
+            : _acceptWithoutSession;
+        var admission = new Admission(winner.Method, start, pending);
         if (context.Features.Get<IHttpWebSocketFeature>() is { } webSocketFeature)
         {
-            if (_sessions.IsNeeded(feature.ExpiresAt))
-            {
-                admission.SessionStart = new SessionStart(context, feature, startTime, Authorizer(context, requirements), SessionSettings.SpeaksControlMessages(endpoint));
-            }
-
             context.Features.Set<IHttpWebSocketFeature>(new GuardedWebSocketFeature(webSocketFeature, handshake, admission));
         }
 
         _metrics.Authenticated(winner.Method, start, _time);
         WebSocketAuthTelemetry.HandshakeAuthenticated(winner.Method);
-        Log.Authenticated(_logger, winner.Method, context.TraceIdentifier);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Reading TraceIdentifier makes Kestrel create the id string, which it keeps as long as the socket.
+            Log.Authenticated(_logger, winner.Method, context.TraceIdentifier);
+        }
         return admission;
     }
 

@@ -51,6 +51,13 @@ internal sealed class GuardedWebSocketFeature(
             throw new WebSocketUpgradeRefusedException(ex);
         }
 
+        // Accepted: nothing is left to guard (a second accept fails in the server), so the request keeps the server's
+        // feature and not this one with the handshake it holds, which would otherwise live as long as the socket.
+        // HttpContext.WebSockets caches the feature it accepted through: a read makes it fetch the server's again.
+        var context = handshake.HttpContext;
+        context.Features.Set(inner);
+        _ = context.WebSockets.IsWebSocketRequest;
+
         return onAccepted is null ? socket : onAccepted.Accepted(socket);
     }
 

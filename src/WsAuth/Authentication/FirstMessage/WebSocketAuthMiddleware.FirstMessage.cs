@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
@@ -151,7 +152,10 @@ internal sealed partial class WebSocketAuthMiddleware
         context.Features.Set<IHttpWebSocketFeature>(accepted);
         _metrics.Authenticated(method, start, _time);
         WebSocketAuthTelemetry.HandshakeAuthenticated(method);
-        Log.Authenticated(_logger, method, context.TraceIdentifier);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Authenticated(_logger, method, context.TraceIdentifier); // guarded: see the handshake's
+        }
         var sessionStart = _metrics.SessionStarted(method, _time);
         try
         {
@@ -203,7 +207,7 @@ internal sealed partial class WebSocketAuthMiddleware
     {
         _metrics.Rejected(WebSocketAuthDefaults.FirstMessageMethod, reason, start, _time);
         WebSocketAuthTelemetry.HandshakeRejected(context, WebSocketAuthDefaults.FirstMessageMethod, reason, null, code);
-        var remote = context.Connection.RemoteIpAddress;
+        var remote = RemoteAddress.Of(context);
         if (_rejectionLog.TryTake(remote, reason, out var suppressed))
         {
             Log.FirstMessageRejected(_logger, code, reason, LogSafe.Origin(context.Request.Headers.Origin), remote?.ToString(), context.TraceIdentifier, suppressed);

@@ -8,7 +8,7 @@ internal static class TicketRequestValues
     /// <summary>The client address as text; an IPv4 address mapped into IPv6 is written as IPv4.</summary>
     public static string? ClientIp(HttpContext context)
     {
-        var address = context.Connection.RemoteIpAddress;
+        var address = RemoteAddress.Of(context);
         if (address is null)
         {
             return null;

@@ -164,7 +164,10 @@ internal sealed partial class TicketWebSocketAuthenticator : IWebSocketAuthentic
             return Reject(logId, WebSocketAuthFailureReasons.TicketInvalid);
         }
 
-        Log.Redeemed(_logger, logId, context.HttpContext.TraceIdentifier);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Redeemed(_logger, logId, context.HttpContext.TraceIdentifier); // TraceIdentifier would be kept as long as the socket
+        }
 
         // The session lives as long as the credential that obtained the ticket, not the ticket's few seconds.
         return WebSocketAuthenticateResult.Success(principal, envelope.CredentialExpiresAt, envelope.CredentialIssuedAt);
