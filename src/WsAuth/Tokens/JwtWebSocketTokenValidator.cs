@@ -38,6 +38,10 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
     private readonly TimeSpan _clockSkew;
     private readonly ILogger _logger;
 
+    // The configured issuers and audiences: a claim's issuer, and its iss and aud values, are one of them on every
+    // validated token, so the copied claims share these instances instead of keeping each token's own strings.
+    private readonly string[] _knownStrings;
+
     public JwtWebSocketTokenValidator(
         IOptions<WebSocketJwtOptions> options,
         IOptions<WebSocketAuthOptions> authOptions,
@@ -53,6 +57,7 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
         _validTypes = o.ValidTypes.Select(JwtPrecheck.NormalizeType).ToFrozenSet(StringComparer.Ordinal);
         _staticKeys = [.. o.SigningKeys];
         _resolver = o.SigningKeyResolver;
+        _knownStrings = [.. o.ValidIssuers.Concat(o.ValidAudiences).Distinct(StringComparer.Ordinal)];
         _handler = new JsonWebTokenHandler { MaximumTokenSizeInBytes = o.MaxTokenSize };
         _parameters = new TokenValidationParameters
         {
@@ -183,17 +188,32 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
     /// <see cref="JsonWebToken"/> it came from (<c>CaseSensitiveClaimsIdentity.SecurityToken</c>): the encoded token, its
     /// decoded header and payload, and their claim sets, for as long as the socket is open. The session needs only the
     /// claims; the token itself is a credential the endpoint has no use for. Each claim is copied with its type, value,
-    /// value type and issuers (what <see cref="Claim"/> compares and serializes); the copy shares their strings.
+    /// value type and issuers (what <see cref="Claim"/> compares and serializes); the copy shares their strings, and the
+    /// configured issuer and audience strings where the token repeats them.
     /// </summary>
-    private static ClaimsIdentity Detach(ClaimsIdentity identity)
+    private ClaimsIdentity Detach(ClaimsIdentity identity)
         => new(Copies(identity.Claims), identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType);
 
-    private static IEnumerable<Claim> Copies(IEnumerable<Claim> claims)
+    private IEnumerable<Claim> Copies(IEnumerable<Claim> claims)
     {
         foreach (var claim in claims)
         {
-            yield return new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer, claim.OriginalIssuer);
+            yield return new Claim(claim.Type, Known(claim.Value), claim.ValueType, Known(claim.Issuer), Known(claim.OriginalIssuer));
         }
+    }
+
+    /// <summary>The configured instance of an issuer or audience equal to <paramref name="value"/>, else the value itself.</summary>
+    private string Known(string value)
+    {
+        foreach (var known in _knownStrings)
+        {
+            if (known.Length == value.Length && string.Equals(known, value, StringComparison.Ordinal))
+            {
+                return known;
+            }
+        }
+
+        return value;
     }
 
     private SecurityKey[] ResolveKeys(string? kid)

@@ -109,6 +109,32 @@ public sealed class JwtWebSocketTokenValidatorTests
         Assert.DoesNotContain(identity.Claims, c => c.Value.Contains(token, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AcceptedPrincipal_SharesTheConfiguredIssuerAndAudienceStrings()
+    {
+        // Every open JWT session keeps its claims: the issuer (on every claim) and the iss and aud values are the same
+        // on every token, so the copies point at the configured strings rather than each token's own.
+        var issuer = new string(TestJwt.Issuer.AsSpan());
+        var audience = new string(TestJwt.Audience.AsSpan());
+        var validator = Create(o =>
+        {
+            o.ValidIssuers.Clear();
+            o.ValidIssuers.Add(issuer);
+            o.ValidAudiences.Clear();
+            o.ValidAudiences.Add(audience);
+        });
+
+        var result = await validator.ValidateAsync(TestJwt.HmacToken(Now, "alice"));
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        var claims = result.Principal.Claims.ToList();
+        Assert.All(claims, c => Assert.Same(issuer, c.Issuer));
+        Assert.All(claims, c => Assert.Same(issuer, c.OriginalIssuer));
+        Assert.Same(issuer, claims.Single(c => c.Type == "iss").Value);
+        Assert.Same(audience, claims.Single(c => c.Type == "aud").Value);
+        Assert.Equal("alice", claims.Single(c => c.Type == "sub").Value);
+    }
+
     // ---- J1, J3: alg none and algorithms off the allow-list ----
 
     [Theory]
