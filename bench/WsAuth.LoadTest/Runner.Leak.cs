@@ -85,7 +85,9 @@ internal sealed partial class Runner
     /// </summary>
     private (string Status, string Note)? WhyNotRun(string id, Scenario scenario)
     {
-        if (settings.Only.Count > 0 && !settings.Only.Contains(id) && id != BareKestrelScenario.ScenarioId)
+        var baseline = id == BareKestrelScenario.ScenarioId
+            || (id == BareSameUrlMemoryId && settings.Only.Contains(JwtQueryScenario.ScenarioId)); // the JWT row's baseline
+        if (settings.Only.Count > 0 && !settings.Only.Contains(id) && !baseline)
         {
             return ("skipped", "not in --only");
         }

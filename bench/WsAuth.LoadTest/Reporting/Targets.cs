@@ -119,7 +119,7 @@ internal static class Targets
             var wanted = row.Id == JwtQueryScenario.ScenarioId ? MaxJwtSessionManagedBytes : MaxExpirySessionManagedBytes;
             report.Targets.Add(new TargetCheck
             {
-                Name = $"Managed heap per idle connection beyond bare, {row.Title} (issue 18)",
+                Name = $"Managed heap per idle connection beyond {row.ComparedWith ?? "bare"}, {row.Title} (issue 18)",
                 Wanted = $"<= {wanted / 1024:0.0} KiB",
                 Measured = row.ManagedOverhead is { } m ? $"{m / 1024:0.00} KiB (working set {row.WorkingSetOverhead / 1024:0.00} KiB)" : row.Status,
                 Met = row.ManagedOverhead is { } managed ? managed <= wanted : null,
