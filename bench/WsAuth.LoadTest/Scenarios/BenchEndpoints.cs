@@ -65,6 +65,14 @@ internal static class BenchEndpoints
             return context.Response.WriteAsync($$"""{"sessions":{{sessions}},"pending":{{pending}},"registry":{{registry}}}""");
         });
 
+        // Bytes allocated by the whole process so far (every thread): read before and after a number of handshakes,
+        // the difference divided by them is the server's managed allocation per handshake.
+        app.MapGet("/__bench/allocated", static context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync($$"""{"allocated":{{GC.GetTotalAllocatedBytes(precise: true)}}}""");
+        });
+
         // Memory after a full, compacting collection: the driver reads it before and after opening idle connections.
         app.MapGet("/__bench/memory", static context =>
         {

@@ -171,7 +171,7 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
             return WebSocketAuthenticateResult.Fail(WebSocketAuthFailureReasons.TokenValidatorError, StatusCodes.Status500InternalServerError);
         }
 
-        if (!result.IsValid || result.ClaimsIdentity is not { IsAuthenticated: true } identity || result.SecurityToken is not JsonWebToken jwt)
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
             // Only the exception's type is logged: with IdentityModelEventSource.ShowPII its message can contain the token.
             var reason = TokenFailureReasons.FromException(result.Exception);
@@ -180,26 +180,28 @@ internal sealed partial class JwtWebSocketTokenValidator : IWebSocketTokenValida
         }
 
         DateTimeOffset? issuedAt = jwt.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(jwt.IssuedAt, DateTimeKind.Utc));
-        return WebSocketAuthenticateResult.Success(new ClaimsPrincipal(Detach(identity)), new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)), issuedAt);
+        return WebSocketAuthenticateResult.Success(new ClaimsPrincipal(Identity(jwt)), new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)), issuedAt);
     }
 
     /// <summary>
-    /// The principal's identity without IdentityModel's parsed token behind it. IdentityModel 8's identity keeps the
-    /// <see cref="JsonWebToken"/> it came from (<c>CaseSensitiveClaimsIdentity.SecurityToken</c>): the encoded token, its
-    /// decoded header and payload, and their claim sets, for as long as the socket is open. The session needs only the
-    /// claims; the token itself is a credential the endpoint has no use for. Each claim is copied with its type, value,
-    /// value type and issuers (what <see cref="Claim"/> compares and serializes); the copy shares their strings, and the
-    /// configured issuer and audience strings where the token repeats them.
+    /// The principal's identity, built from the validated token's claims without IdentityModel's parsed token behind it.
+    /// IdentityModel 8's own identity (<see cref="TokenValidationResult.ClaimsIdentity"/>, created on first read, so never
+    /// here) keeps the <see cref="JsonWebToken"/> it came from (<c>CaseSensitiveClaimsIdentity.SecurityToken</c>): the
+    /// encoded token, its decoded header and payload, and their claim sets, for as long as the socket is open. The session
+    /// needs only the claims; the token itself is a credential the endpoint has no use for. Each claim keeps its type,
+    /// value, value type and issuers (what <see cref="Claim"/> compares and serializes), is created once with this identity
+    /// as its subject (so that it is not cloned again), and shares the configured issuer and audience strings where the
+    /// token repeats them.
     /// </summary>
-    private ClaimsIdentity Detach(ClaimsIdentity identity)
-        => new(Copies(identity.Claims), identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType);
-
-    private IEnumerable<Claim> Copies(IEnumerable<Claim> claims)
+    private ClaimsIdentity Identity(JsonWebToken jwt)
     {
-        foreach (var claim in claims)
+        var identity = new ClaimsIdentity(AuthenticationType, _parameters.NameClaimType, _parameters.RoleClaimType);
+        foreach (var claim in jwt.Claims)
         {
-            yield return new Claim(claim.Type, Known(claim.Value), claim.ValueType, Known(claim.Issuer), Known(claim.OriginalIssuer));
+            identity.AddClaim(new Claim(claim.Type, Known(claim.Value), claim.ValueType, Known(claim.Issuer), Known(claim.OriginalIssuer), identity));
         }
+
+        return identity;
     }
 
     /// <summary>The configured instance of an issuer or audience equal to <paramref name="value"/>, else the value itself.</summary>
