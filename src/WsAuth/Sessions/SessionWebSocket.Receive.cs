@@ -210,7 +210,7 @@ internal sealed partial class SessionWebSocket
                 }
             }
 
-            if (length == prefix.Length && stash.AsSpan().SequenceEqual(prefix))
+            if (length == prefix.Length && stash.AsSpan(0, length).SequenceEqual(prefix))
             {
                 if (await ConsumeRefreshAsync(stash.AsMemory(0, length), endOfMessage, cancellationToken) is { } peerClose)
                 {

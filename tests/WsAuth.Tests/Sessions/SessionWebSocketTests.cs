@@ -43,6 +43,26 @@ public class SessionWebSocketTests
         Assert.Equal(Start.AddSeconds(120), h.Feature.ExpiresAt);
     }
 
+    [Fact]
+    public async Task RefreshInTinyFrames_AfterAMessageThatWasScreenedInPieces_IsStillConsumed()
+    {
+        // The first message starts like a JSON object and arrives in pieces: WsAuth holds it back to screen it for the
+        // reserved namespace (its hold-back buffer grows past the refresh prefix's length), then passes it on. A refresh
+        // whose first frame is shorter than the prefix must still be recognised with that larger buffer, never passed on.
+        using var h = new SessionHarness(expiresAt: Start.AddSeconds(60));
+        await h.SendFromClientAsync("{\"type\":\"chat\",\"text\":\"hi\"}", fragment: 3);
+        Assert.Equal((WebSocketMessageType.Text, "{\"type\":\"chat\",\"text\":\"hi\"}"), await h.ServerReceiveAsync());
+
+        var endpoint = h.ServerReceiveAsync();
+        await h.SendFromClientAsync(SessionHarness.Refresh(SessionHarness.Token("alice", Start.AddSeconds(120))), fragment: 3);
+        var ack = await h.ClientReceiveAsync();
+        await h.SendFromClientAsync("next");
+
+        Assert.Equal("wsauth.refreshed", JsonDocument.Parse(ack.Text).RootElement.GetProperty("type").GetString());
+        Assert.Equal((WebSocketMessageType.Text, "next"), await endpoint);
+        Assert.Equal(Start.AddSeconds(120), h.Feature.ExpiresAt);
+    }
+
     public static TheoryData<string, int, int> LookAlikes()
     {
         var data = new TheoryData<string, int, int>();
