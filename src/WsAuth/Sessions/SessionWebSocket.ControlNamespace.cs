@@ -67,22 +67,24 @@ internal sealed partial class SessionWebSocket
             return null;
         }
 
-        _stashLength = length;
-        _stashOffset = 0;
-        _stashEndOfMessage = endOfMessage;
+        var extras = More;
+        extras.StashLength = length;
+        extras.StashOffset = 0;
+        extras.StashEndOfMessage = endOfMessage;
         return null;
     }
 
     private byte[] EnsureStash(int size)
     {
-        if (_stash is null || _stash.Length < size)
+        var extras = More;
+        if (extras.Stash is not { } stash || stash.Length < size)
         {
             var grown = new byte[size];
-            _stash?.AsSpan(0, Math.Min(_stash.Length, size)).CopyTo(grown);
-            _stash = grown;
+            extras.Stash?.AsSpan(0, Math.Min(extras.Stash.Length, size)).CopyTo(grown);
+            extras.Stash = grown;
         }
 
-        return _stash;
+        return extras.Stash;
     }
 
     private async Task RefuseReservedAsync()

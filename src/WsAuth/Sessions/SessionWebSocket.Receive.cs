@@ -26,7 +26,7 @@ internal sealed partial class SessionWebSocket
     /// </summary>
     public override ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (_closedBy is not null || _stashOffset < _stashLength)
+        if (_closedBy is not null || HasStash)
         {
             return ReceiveSlowAsync(buffer, first: null, cancellationToken);
         }
@@ -125,7 +125,7 @@ internal sealed partial class SessionWebSocket
                     return ClosedResult;
                 }
 
-                if (_stashOffset < _stashLength)
+                if (HasStash)
                 {
                     return Replay(buffer.Span);
                 }
@@ -190,7 +190,7 @@ internal sealed partial class SessionWebSocket
             }
 
             // A text message whose first bytes match the prefix but are fewer than it: read just enough to decide.
-            var stash = _stash ??= new byte[prefix.Length];
+            var stash = EnsureStash(prefix.Length);
             buffer.Span[..result.Count].CopyTo(stash);
             var length = result.Count;
             var endOfMessage = false;
@@ -229,14 +229,15 @@ internal sealed partial class SessionWebSocket
 
     private ValueWebSocketReceiveResult Replay(Span<byte> destination)
     {
-        var count = Math.Min(destination.Length, _stashLength - _stashOffset);
-        _stash.AsSpan(_stashOffset, count).CopyTo(destination);
-        _stashOffset += count;
+        var extras = More;
+        var count = Math.Min(destination.Length, extras.StashLength - extras.StashOffset);
+        extras.Stash.AsSpan(extras.StashOffset, count).CopyTo(destination);
+        extras.StashOffset += count;
         var endOfMessage = false;
-        if (_stashOffset == _stashLength)
+        if (extras.StashOffset == extras.StashLength)
         {
-            endOfMessage = _stashEndOfMessage;
-            _stashOffset = _stashLength = 0;
+            endOfMessage = extras.StashEndOfMessage;
+            extras.StashOffset = extras.StashLength = 0;
         }
 
         _inMessage = !endOfMessage;

@@ -99,13 +99,14 @@ internal sealed partial class SessionWebSocket
 
             // Refreshes per socket are limited: each one costs a validation (AV9).
             var now = _settings.Time.GetUtcNow();
-            if (now.UtcTicks - _refreshWindowStartTicks >= TimeSpan.TicksPerMinute)
+            var extras = More;
+            if (now.UtcTicks - extras.RefreshWindowStartTicks >= TimeSpan.TicksPerMinute)
             {
-                _refreshWindowStartTicks = now.UtcTicks;
-                _refreshesInWindow = 0;
+                extras.RefreshWindowStartTicks = now.UtcTicks;
+                extras.RefreshesInWindow = 0;
             }
 
-            if (++_refreshesInWindow > _settings.MaxRefreshesPerMinute)
+            if (++extras.RefreshesInWindow > _settings.MaxRefreshesPerMinute)
             {
                 tooMany = true;
             }

@@ -24,7 +24,7 @@ internal sealed partial class SessionWebSocket
             ThrowIfClosedByWsAuth();
             await _inner.SendAsync(buffer, messageType, messageFlags, cancellationToken);
             _sendingMessage = (messageFlags & WebSocketMessageFlags.EndOfMessage) == 0;
-            if (!_sendingMessage && _pendingControl is { Count: > 0 })
+            if (!_sendingMessage && _extras?.PendingControl is { Count: > 0 })
             {
                 await FlushPendingControlAsync();
             }
@@ -49,7 +49,7 @@ internal sealed partial class SessionWebSocket
 
                 if (_sendingMessage)
                 {
-                    (_pendingControl ??= new Queue<byte[]>(2)).Enqueue(message); // sent when the endpoint's message ends
+                    (More.PendingControl ??= new Queue<byte[]>(2)).Enqueue(message); // sent when the endpoint's message ends
                     return;
                 }
 
@@ -68,7 +68,8 @@ internal sealed partial class SessionWebSocket
 
     private async Task FlushPendingControlAsync()
     {
-        while (_pendingControl!.TryDequeue(out var message))
+        var pending = More.PendingControl!;
+        while (pending.TryDequeue(out var message))
         {
             try
             {
@@ -77,7 +78,7 @@ internal sealed partial class SessionWebSocket
             catch (Exception ex) when (IsConnectionFailure(ex))
             {
                 Log.ControlSendFailed(_settings.Logger, ex.GetType().FullName, _http.TraceIdentifier);
-                _pendingControl.Clear();
+                pending.Clear();
                 return;
             }
         }
@@ -141,7 +142,7 @@ internal sealed partial class SessionWebSocket
             if (sent)
             {
                 // Linger for the client's close frame (a pending receive sees it); stop waiting when the grace period ends.
-                Interlocked.Exchange(ref _grace, WebSocketCloser.LingerThenStop(static s => ((SessionWebSocket)s!).Stop(), this, _settings.Time))?.Dispose();
+                Interlocked.Exchange(ref More.Grace, WebSocketCloser.LingerThenStop(static s => ((SessionWebSocket)s!).Stop(), this, _settings.Time))?.Dispose();
             }
             else
             {

@@ -15,9 +15,6 @@ internal sealed partial class SessionWebSocket
 {
     // 1 while a send holds the turn. Taken free with a compare-and-swap; handed over or released under _gate.
     private int _sendHeld;
-    private List<TaskCompletionSource>? _sendWaiters;
-
-    private CancellationTokenSource? _stop;
     private int _stopped;
 
     private bool IsStopped => Volatile.Read(ref _stopped) != 0;
@@ -27,11 +24,12 @@ internal sealed partial class SessionWebSocket
     {
         get
         {
-            var stop = Volatile.Read(ref _stop);
+            var extras = More;
+            var stop = Volatile.Read(ref extras.Stop);
             if (stop is null)
             {
                 var created = new CancellationTokenSource();
-                stop = Interlocked.CompareExchange(ref _stop, created, null) ?? created;
+                stop = Interlocked.CompareExchange(ref extras.Stop, created, null) ?? created;
                 if (!ReferenceEquals(stop, created))
                 {
                     created.Dispose();
@@ -51,7 +49,7 @@ internal sealed partial class SessionWebSocket
     private void Stop()
     {
         Interlocked.Exchange(ref _stopped, 1);
-        if (Volatile.Read(ref _stop) is { } stop)
+        if (Volatile.Read(ref _extras) is { } extras && Volatile.Read(ref extras.Stop) is { } stop)
         {
             WebSocketCloser.StopQuietly(stop);
         }
@@ -99,7 +97,7 @@ internal sealed partial class SessionWebSocket
             }
 
             waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            (_sendWaiters ??= new List<TaskCompletionSource>(2)).Add(waiter);
+            (More.SendWaiters ??= new List<TaskCompletionSource>(2)).Add(waiter);
         }
 
         using var registration = cancellationToken.CanBeCanceled
@@ -114,7 +112,7 @@ internal sealed partial class SessionWebSocket
         TaskCompletionSource? next = null;
         lock (_gate)
         {
-            if (_sendWaiters is { Count: > 0 } waiters)
+            if (_extras?.SendWaiters is { Count: > 0 } waiters)
             {
                 next = waiters[0];
                 waiters.RemoveAt(0); // the turn stays held: it passes to next
@@ -135,7 +133,7 @@ internal sealed partial class SessionWebSocket
             bool removed;
             lock (session._gate)
             {
-                removed = session._sendWaiters?.Remove(waiter) == true;
+                removed = session._extras?.SendWaiters?.Remove(waiter) == true;
             }
 
             if (removed)

@@ -41,13 +41,10 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
     private readonly Lock _gate = new();
     private readonly ITimer? _timer;
     private readonly CancellationTokenRegistration _abortedRegistration;
-    private CancellationTokenSource? _grace;
 
     // Session state, under _gate.
     private SessionExpiry _expiry;
     private bool _refreshing;
-    private long _refreshWindowStartTicks; // UTC ticks
-    private int _refreshesInWindow;
     private bool _ended;
     private volatile CloseInfo? _closedBy;
 
@@ -58,14 +55,9 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
     // Receive state: only the single outstanding receive touches it.
     private bool _inMessage;
-    private byte[]? _stash;
-    private int _stashLength;
-    private int _stashOffset;
-    private bool _stashEndOfMessage;
 
     // Send state: only touched while holding the send turn.
     private bool _sendingMessage;
-    private Queue<byte[]>? _pendingControl;
 
     public SessionWebSocket(
         WebSocket inner,
@@ -232,7 +224,10 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         _settings.Revocation?.Registry.Remove(this);
 
-        Interlocked.Exchange(ref _grace, null)?.Dispose();
+        if (_extras is { } extras)
+        {
+            Interlocked.Exchange(ref extras.Grace, null)?.Dispose();
+        }
 
         _abortedRegistration.Unregister();
     }
