@@ -251,6 +251,32 @@ public class SessionWebSocketTests
     }
 
     [Fact]
+    public async Task SendWaitingForItsTurn_CanBeCancelled_AndTheTurnIsNotLost()
+    {
+        // One send is outstanding; a second waits for its turn and is cancelled while waiting. It must throw without
+        // sending, and must neither keep nor lose the turn: the next send goes out once the first completes.
+        using var h = new SessionHarness(expiresAt: Start.AddHours(1));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Strict.HoldNextSend = release;
+        var first = h.Session.SendAsync("first"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        await h.Strict.SendHeld.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using var cancel = new CancellationTokenSource();
+        var waiting = h.Session.SendAsync("never"u8.ToArray(), WebSocketMessageType.Text, true, cancel.Token);
+        Assert.False(waiting.IsCompleted);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+
+        release.SetResult();
+        await first;
+        await h.Session.SendAsync("third"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((WebSocketMessageType.Text, "first"), await h.ClientReceiveAsync());
+        Assert.Equal((WebSocketMessageType.Text, "third"), await h.ClientReceiveAsync());
+        Assert.Equal(0, h.Strict.Violations);
+    }
+
+    [Fact]
     public async Task EndpointSendsAndControlMessages_FromManyTasks_NeverInterleave()
     {
         // Without serialization, a refresh acknowledgement sent from the receive side would collide with the endpoint's
