@@ -1,3 +1,5 @@
+using System.Net.WebSockets;
+
 namespace WsAuth.Internal;
 
 /// <summary>
@@ -45,13 +47,21 @@ internal sealed partial class SessionWebSocket
         }
     }
 
-    /// <summary>Stops the socket: whatever waits on the stop token gives up, and the inner socket is aborted.</summary>
+    /// <summary>
+    /// Stops the socket: whatever waits on the stop token gives up, and unless both close frames were exchanged, the inner
+    /// socket and its connection are aborted.
+    /// </summary>
     private void Stop()
     {
         Interlocked.Exchange(ref _stopped, 1);
         if (Volatile.Read(ref _extras) is { } extras && Volatile.Read(ref extras.Stop) is { } stop)
         {
             WebSocketCloser.StopQuietly(stop);
+        }
+
+        if (_inner.State == WebSocketState.Closed)
+        {
+            return; // both close frames were exchanged: nothing is pending, and the connection ends cleanly
         }
 
         try
