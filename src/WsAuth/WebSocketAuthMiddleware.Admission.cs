@@ -114,7 +114,7 @@ internal sealed partial class WebSocketAuthMiddleware
     /// An admitted handshake: what RunEndpointAsync needs while the endpoint runs, and what the accept wrapper calls with
     /// the accepted socket. Kept small: it lives as long as the socket.
     /// </summary>
-    private sealed class Admission(string method, long start, PendingAccept pending) : IAcceptedWebSocketObserver
+    private class Admission(string method, long start, PendingAccept? pending) : IAcceptedWebSocketObserver
     {
         // What the accept needs; dropped once accepted.
         private PendingAccept? _pending = pending;
@@ -124,13 +124,13 @@ internal sealed partial class WebSocketAuthMiddleware
         public long Start { get; } = start;
 
         /// <summary>The socket endpoint code got (the session when one applies); null until it accepts.</summary>
-        public WebSocket? Socket { get; private set; }
+        public WebSocket? Socket { get; protected set; }
 
         /// <summary>Set when the endpoint accepted the socket and the credential needs a session.</summary>
         public SessionWebSocket? Session => Socket as SessionWebSocket;
 
         /// <summary>When the endpoint accepted the socket (a <see cref="TimeProvider"/> timestamp).</summary>
-        public long AcceptedAt { get; private set; }
+        public long AcceptedAt { get; protected set; }
 
         /// <summary>Counts the session open and wraps the socket in a session when one applies.</summary>
         public WebSocket Accepted(WebSocket socket)
@@ -146,6 +146,39 @@ internal sealed partial class WebSocketAuthMiddleware
             }
 
             return Socket;
+        }
+
+        /// <summary>Called once endpoint code returned and the session ended.</summary>
+        public virtual void EndpointReturned()
+        {
+        }
+    }
+
+    /// <summary>
+    /// A first-message admission: WsAuth accepted the socket itself (and started its session) before endpoint code ran,
+    /// which gets it through <see cref="PreAcceptedWebSocketFeature"/>; a socket endpoint code never took is disposed
+    /// when it returns.
+    /// </summary>
+    private sealed class FirstMessageAdmission : Admission
+    {
+        private readonly WebSocket _socket;
+        private readonly PreAcceptedWebSocketFeature _feature;
+
+        public FirstMessageAdmission(string method, long start, WebSocket socket, SessionWebSocket? session, PreAcceptedWebSocketFeature feature, long acceptedAt)
+            : base(method, start, pending: null)
+        {
+            _socket = socket;
+            _feature = feature;
+            Socket = (WebSocket?)session ?? socket;
+            AcceptedAt = acceptedAt;
+        }
+
+        public override void EndpointReturned()
+        {
+            if (!_feature.Accepted)
+            {
+                _socket.Dispose(); // the endpoint never took it
+            }
         }
     }
 

@@ -163,6 +163,10 @@ internal sealed partial class WebSocketAuthMiddleware
             WebSocketAuthTelemetry.EndHandshake(activity);
         }
 
+        // This method's state lives as long as the endpoint runs: drop what the handshake no longer needs (the finished
+        // checks' own state machine, reachable through the awaited value, and the ended span).
+        admitting = default;
+        activity = null;
         if (admitted is { } admission)
         {
             await RunEndpointAsync(context, admission);
@@ -202,6 +206,8 @@ internal sealed partial class WebSocketAuthMiddleware
             var wrapper = admission.Session;
             _metrics.SessionEnded(admission.Method, admission.AcceptedAt, _time, SessionEndReasons.Of(wrapper, wrapper?.Inner ?? socket, context));
         }
+
+        admission.EndpointReturned();
     }
 
     /// <summary>
@@ -334,8 +340,7 @@ internal sealed partial class WebSocketAuthMiddleware
             if (_firstMessage is not null && !onlyBasic && allowedMethods?.Allows(WebSocketAuthDefaults.FirstMessageMethod) != false
                 && SessionSettings.SpeaksControlMessages(endpoint))
             {
-                await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
-                return null;
+                return await FirstMessageAsync(context, endpoint, handshake, client, start, startTime);
             }
 
             var reason = onlyBasic ? WebSocketAuthFailureReasons.BasicNotSupported : WebSocketAuthFailureReasons.NoCredentials;

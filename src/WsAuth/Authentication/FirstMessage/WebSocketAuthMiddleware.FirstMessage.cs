@@ -14,9 +14,10 @@ internal sealed partial class WebSocketAuthMiddleware
     /// 429 before the upgrade), accept the socket, read and validate one message within the deadline, run the same
     /// per-user limit, endpoint policies and event as a handshake, acknowledge, and only then call the endpoint, whose
     /// <c>AcceptWebSocketAsync()</c> returns the socket already accepted. Every failure closes the socket without waiting
-    /// for the client's close frame; the endpoint never runs.
+    /// for the client's close frame; the endpoint never runs. Returns the admission when the endpoint should run (the
+    /// caller runs it, as for a handshake: this method's state is not kept for the connection's life), else null.
     /// </summary>
-    private async Task FirstMessageAsync(
+    private async Task<Admission?> FirstMessageAsync(
         HttpContext context,
         Endpoint? endpoint,
         WebSocketAuthenticateContext handshake,
@@ -32,7 +33,7 @@ internal sealed partial class WebSocketAuthMiddleware
             // run HTTP code on an upgraded connection (AV10). Without a socket to read from, there is no credential.
             // ASP.NET Core would not upgrade this request (no Sec-WebSocket-Key, say): there is no socket to read from.
             await RejectAsync(context, start, null, WebSocketAuthFailureReasons.NoCredentials, StatusCodes.Status401Unauthorized);
-            return;
+            return null;
         }
 
         var pending = firstMessage.TryAcquirePending(client);
@@ -40,7 +41,7 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             pending.Dispose();
             await RejectAsync(context, start, method, WebSocketAuthFailureReasons.TooManyPending, StatusCodes.Status429TooManyRequests, retryAfter: firstMessage.Deadline);
-            return;
+            return null;
         }
 
         WebSocket socket;
@@ -66,12 +67,12 @@ internal sealed partial class WebSocketAuthMiddleware
                 // Refused before anything was sent (Kestrel's upgraded-connection limit): say so, never an empty 200.
                 Log.UpgradeRefused(_logger, ex.GetType().FullName, context.TraceIdentifier);
                 await RejectAsync(context, start, method, WebSocketAuthFailureReasons.UpgradeRefused, StatusCodes.Status503ServiceUnavailable, retryAfter: UpgradeRetryAfter);
-                return;
+                return null;
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or WebSocketException)
             {
                 Log.UpgradeFailed(_logger, ex.GetType().FullName, context.TraceIdentifier);
-                return;
+                return null;
             }
 
             acceptedAt = _time.GetTimestamp();
@@ -103,13 +104,13 @@ internal sealed partial class WebSocketAuthMiddleware
                 socket.Dispose();
                 _rateLimiter.RecordFailure(client);
                 Log.FirstMessageClientGone(_logger, context.TraceIdentifier);
-                return;
+                return null;
             case FirstMessageOutcomeKind.TimedOut:
                 socket.Dispose();
                 _rateLimiter.RecordFailure(client);
                 RecordClosed(context, start, outcome.CloseCode, outcome.Reason);
                 await RaiseRejectedAfterUpgradeAsync(context, outcome.CloseCode, outcome.Reason); // already closed with 4408
-                return;
+                return null;
             case FirstMessageOutcomeKind.Rejected:
                 if (outcome.CountsAsFailure)
                 {
@@ -117,7 +118,7 @@ internal sealed partial class WebSocketAuthMiddleware
                 }
 
                 await CloseFirstMessageAsync(context, socket, start, outcome.CloseCode, outcome.Reason);
-                return;
+                return null;
         }
 
         // The same admission stage as a handshake; only the way a refusal is sent differs (its close code).
@@ -125,7 +126,7 @@ internal sealed partial class WebSocketAuthMiddleware
         if (verdict.Refusal is { } refusal)
         {
             await CloseFirstMessageAsync(context, socket, start, CloseCodes.FromStatus(refusal.StatusCode), refusal.Reason);
-            return;
+            return null;
         }
 
         var feature = verdict.Feature!;
@@ -143,7 +144,7 @@ internal sealed partial class WebSocketAuthMiddleware
             {
                 socket.Dispose();
                 Log.FirstMessageClientGone(_logger, context.TraceIdentifier);
-                return;
+                return null;
             }
         }
 
@@ -156,25 +157,8 @@ internal sealed partial class WebSocketAuthMiddleware
         {
             Log.Authenticated(_logger, method, context.TraceIdentifier); // guarded: see the handshake's
         }
-        var sessionStart = _metrics.SessionStarted(method, _time);
-        try
-        {
-            await _next(context);
-        }
-        finally
-        {
-            if (session is not null)
-            {
-                await session.EndAsync();
-            }
 
-            _metrics.SessionEnded(method, sessionStart, _time, SessionEndReasons.Of(session, socket, context));
-
-            if (!accepted.Accepted)
-            {
-                socket.Dispose(); // the endpoint never took it
-            }
-        }
+        return new FirstMessageAdmission(method, start, socket, session, accepted, _metrics.SessionStarted(method, _time));
     }
 
     /// <summary>
