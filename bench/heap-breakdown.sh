@@ -34,6 +34,8 @@ loadtest=bench/WsAuth.LoadTest/bin/Release/net10.0/WsAuth.LoadTest.dll
 export WSAUTH_BENCH_JWT_SECRET=${WSAUTH_BENCH_JWT_SECRET:-$(head -c 32 /dev/urandom | base64)}
 query=""
 if [ "$scenario" = jwt-query ]; then query="?access_token=$(node bench/heap/clients.mjs jwt)"; fi
+first_message_token=""
+if [ "$scenario" = first-message ]; then first_message_token=$(node bench/heap/clients.mjs jwt); fi
 
 # measure <id>: serve it, hold the connections, dump, then cycle handshakes on a fresh server.
 measure() {
@@ -46,7 +48,9 @@ measure() {
   for _ in $(seq 100); do grep -q READY "$log" && break; sleep 0.1; done
   local url
   url=$(awk '/READY/ {print $2}' "$log" | sed 's/^http/ws/')
-  node bench/heap/clients.mjs hold "$url/ws$query" "$connections" >"$work/$id.hold" &
+  local token=""
+  if [ "$id" = first-message ]; then token=$first_message_token; fi
+  WSAUTH_HEAP_FIRST_MESSAGE_TOKEN=$token node bench/heap/clients.mjs hold "$url/ws$query" "$connections" >"$work/$id.hold" &
   local holder=$!
   pids+=("$holder")
   for _ in $(seq 300); do grep -q OPEN "$work/$id.hold" && break; sleep 0.2; done
@@ -56,7 +60,7 @@ measure() {
   "$dump_tool" analyze "$work/$id.dmp" -c "dumpheap -stat -live" -c exit >"$work/$id.stat"
   rm -f "$work/$id.dmp"
   kill "$holder" 2>/dev/null || true
-  echo "$id: $(node bench/heap/clients.mjs cycle "$url/ws$query" 5000)" >"$work/$id.alloc"
+  echo "$id: $(WSAUTH_HEAP_FIRST_MESSAGE_TOKEN=$token node bench/heap/clients.mjs cycle "$url/ws$query" 5000)" >"$work/$id.alloc"
   exec 7>&-
   wait "$server" 2>/dev/null || true
   rm -f "$stdin_pipe"

@@ -4,6 +4,8 @@
 //                                             time) and prints the server's allocated bytes per handshake, read from
 //                                             the load test's /__bench/allocated before and after
 //   node clients.mjs jwt                      prints an HS256 JWT for the bench servers (key: WSAUTH_BENCH_JWT_SECRET)
+// With WSAUTH_HEAP_FIRST_MESSAGE_TOKEN set, `hold` and `cycle` authenticate each socket with a first message and wait
+// for the acknowledgement.
 import { createRequire } from 'node:module';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -13,6 +15,7 @@ const WebSocket = require('../node-peer/node_modules/ws');
 const origin = 'https://app.bench.example'; // the bench servers' allowed Origin (Scenarios/Scenario.cs)
 const [mode, url, countText] = process.argv.slice(2);
 const count = Number(countText);
+const firstMessageToken = process.env.WSAUTH_HEAP_FIRST_MESSAGE_TOKEN; // set by heap-breakdown.sh for first-message
 
 if (mode === 'jwt') {
   const key = Buffer.from(process.env.WSAUTH_BENCH_JWT_SECRET ?? '', 'base64');
@@ -25,10 +28,18 @@ if (mode === 'jwt') {
   let open = 0;
   let failed = 0;
   const sockets = [];
-  for (let i = 0; i < count; i += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => new Promise((resolve) => {
+  // First-message sockets wait for their ack in batches under the bench server's per-address cap of waiting sockets (64).
+  const batch = firstMessageToken ? 50 : 100;
+  for (let i = 0; i < count; i += batch) {
+    await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => new Promise((resolve) => {
       const socket = new WebSocket(url, { origin });
-      socket.on('open', () => { open++; sockets.push(socket); resolve(); });
+      if (firstMessageToken) {
+        // The first-message method: authenticate with the first message, counted open once acknowledged.
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'auth', token: firstMessageToken })));
+        socket.once('message', () => { open++; sockets.push(socket); resolve(); });
+      } else {
+        socket.on('open', () => { open++; sockets.push(socket); resolve(); });
+      }
       socket.on('error', () => { failed++; resolve(); });
     })));
   }
@@ -45,7 +56,12 @@ if (mode === 'jwt') {
   });
   const once = () => new Promise((resolve) => {
     const socket = new WebSocket(url, { origin });
-    socket.on('open', () => socket.close());
+    if (firstMessageToken) {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'auth', token: firstMessageToken })));
+      socket.once('message', () => socket.close());
+    } else {
+      socket.on('open', () => socket.close());
+    }
     socket.on('close', resolve);
     socket.on('error', resolve);
   });
