@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace WsAuth.Internal;
 
-/// <summary>The session's log events (ids 420-424). Never a token, a subject or a session id.</summary>
+/// <summary>The session's log events (ids 420-425). Never a token, a subject or a session id.</summary>
 internal sealed partial class SessionWebSocket
 {
     private static partial class Log
@@ -21,5 +21,8 @@ internal sealed partial class SessionWebSocket
 
         [LoggerMessage(424, LogLevel.Error, "The token validator threw {ExceptionType} on a refresh message; the session was closed. The exception message is not logged because it may contain the token (request {RequestId}).", EventName = "RefreshValidatorThrew")]
         public static partial void RefreshValidatorThrew(ILogger logger, string? exceptionType, string requestId);
+
+        [LoggerMessage(425, LogLevel.Debug, "A WebSocket session's timer (expiry, or the end of its close linger) threw {ExceptionType} while its request was ending; nothing was left to do.", EventName = "SessionTimerFailed")]
+        public static partial void TimerCallbackFailed(ILogger logger, string? exceptionType);
     }
 }

@@ -142,7 +142,7 @@ internal sealed partial class SessionWebSocket
             if (sent)
             {
                 // Linger for the client's close frame (a pending receive sees it); stop waiting when the grace period ends.
-                Interlocked.Exchange(ref More.Grace, WebSocketCloser.LingerThenStop(static s => ((SessionWebSocket)s!).Stop(), this, _settings.Time))?.Dispose();
+                Interlocked.Exchange(ref More.Grace, WebSocketCloser.LingerThenStop(static s => ((SessionWebSocket)s!).StopAfterLinger(), this, _settings.Time))?.Dispose();
             }
             else
             {

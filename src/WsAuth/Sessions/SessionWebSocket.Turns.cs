@@ -11,7 +11,7 @@ namespace WsAuth.Internal;
 /// a sender that has to wait queues a completion under <c>_gate</c>, and the holder hands the turn to the first waiter
 /// when it leaves. A cancelled waiter leaves the queue, unless the turn was already handed to it (then it holds it).</para>
 /// <para>Stopping cancels the session's stop token (created only when something waits on it: a control message, a
-/// refresh, the linger after a close) and aborts the inner socket, which ends a pending receive.</para>
+/// refresh, the linger after a close) and aborts the inner socket and its connection, which ends a pending receive.</para>
 /// </remarks>
 internal sealed partial class SessionWebSocket
 {
@@ -74,6 +74,22 @@ internal sealed partial class SessionWebSocket
         }
 
         _http.Abort(); // ends a pending read of the inner socket: aborting the socket alone does not, on Kestrel
+    }
+
+    /// <summary>
+    /// The end of the linger, on a timer thread: an exception here would take the process down, and by then the
+    /// connection may already be gone (its context reset), so nothing that stopping throws is let out.
+    /// </summary>
+    private void StopAfterLinger()
+    {
+        try
+        {
+            Stop();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.TimerCallbackFailed(_settings.Logger, ex.GetType().FullName);
+        }
     }
 
     /// <summary>

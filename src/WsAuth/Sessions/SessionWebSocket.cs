@@ -81,7 +81,7 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
 
         if (settings.CloseOnExpiry || maxEnd is not null)
         {
-            _timer = settings.Time.CreateTimer(static s => ((SessionWebSocket)s!).Evaluate(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer = settings.Time.CreateTimer(static s => ((SessionWebSocket)s!).EvaluateFromTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             Evaluate();
         }
 
@@ -275,6 +275,22 @@ internal sealed partial class SessionWebSocket : WebSocket, IRevocableSession
         {
             Log.ExpiryWarningSent(_settings.Logger, _http.TraceIdentifier);
             _ = SendControlAsync(ControlMessages.Expiring(decision.WakeAt!.Value));
+        }
+    }
+
+    /// <summary>
+    /// The timer's callback. It can run while the request is finishing (its context being reset): nothing it throws may
+    /// reach the timer thread, where it would take the process down.
+    /// </summary>
+    private void EvaluateFromTimer()
+    {
+        try
+        {
+            Evaluate();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.TimerCallbackFailed(_settings.Logger, ex.GetType().FullName);
         }
     }
 

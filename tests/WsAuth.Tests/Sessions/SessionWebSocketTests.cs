@@ -201,6 +201,36 @@ public class SessionWebSocketTests
     }
 
     [Fact]
+    public async Task EndOfTheLinger_AfterTheRequestsContextWasReset_DoesNotThrowOnTheTimerThread()
+    {
+        // The linger's end runs on a timer: if the request has already finished and its context was reset, stopping
+        // must not throw there (an exception on a timer thread takes the process down). FakeTimeProvider runs timer
+        // callbacks inside Advance, so a throw would surface here.
+        using var h = new SessionHarness(expiresAt: Start.AddSeconds(60));
+        h.Time.Advance(TimeSpan.FromSeconds(60));
+        await h.Client.ReceiveAsync(new byte[256], CancellationToken.None); // the close frame; no answer
+        h.Context.Uninitialize();
+
+        var advance = Record.Exception(() => h.Time.Advance(TimeSpan.FromSeconds(2)));
+
+        Assert.Null(advance);
+        Assert.Equal(WebSocketState.Closed, h.Session.State);
+    }
+
+    [Fact]
+    public void ExpiryTimer_AfterTheRequestsContextWasReset_DoesNotThrowOnTheTimerThread()
+    {
+        // The expiry timer can fire while the request is finishing: whatever the session's evaluation throws then
+        // (here the warning's log reads the reset context) must stay off the timer thread.
+        using var h = new SessionHarness(o => o.ExpiryWarning = TimeSpan.FromSeconds(10), expiresAt: Start.AddSeconds(60));
+        h.Context.Uninitialize();
+
+        var advance = Record.Exception(() => h.Time.Advance(TimeSpan.FromSeconds(50)));
+
+        Assert.Null(advance);
+    }
+
+    [Fact]
     public async Task MessagesArrivingAfterWsAuthClosed_NeverReachTheEndpoint()
     {
         using var h = new SessionHarness(expiresAt: Start.AddSeconds(60));
