@@ -86,7 +86,7 @@ internal sealed partial class Runner
     private (string Status, string Note)? WhyNotRun(string id, Scenario scenario)
     {
         var baseline = id == BareKestrelScenario.ScenarioId
-            || (id == BareSameUrlMemoryId && settings.Only.Contains(JwtQueryScenario.ScenarioId)); // the JWT row's baseline
+            || (scenario.BaselineFor is { } row && settings.Only.Contains(row));
         if (settings.Only.Count > 0 && !settings.Only.Contains(id) && !baseline)
         {
             return ("skipped", "not in --only");

@@ -255,18 +255,14 @@ internal sealed partial class Runner(RunSettings settings, TextWriter log)
         Fill(echo, report.Echo, BareKestrelScenario.ScenarioId);
     }
 
-    /// <summary>The memory phase's bare Kestrel row that is handshaken with the JWT row's URL (its baseline).</summary>
-    public const string BareSameUrlMemoryId = "bare-jwt-url";
-
     private async Task MeasureMemoryAsync(BenchReport report, int connections, CancellationToken cancellationToken)
     {
-        string[] ids = [BareKestrelScenario.ScenarioId, BareSameUrlMemoryId, OriginOnlyScenario.ScenarioId, JwtQueryScenario.ScenarioId, AspNetCookieScenario.ScenarioId, CookieScenario.ScenarioId, NodePeerScenario.ScenarioId];
+        string[] ids = [BareKestrelScenario.ScenarioId, BareWithJwtUrlScenario.ScenarioId, OriginOnlyScenario.ScenarioId, JwtQueryScenario.ScenarioId, AspNetCookieScenario.ScenarioId, CookieScenario.ScenarioId, NodePeerScenario.ScenarioId];
         foreach (var id in ids)
         {
-            var scenario = ScenarioCatalog.Get(id == BareSameUrlMemoryId ? BareKestrelScenario.ScenarioId : id);
+            var scenario = ScenarioCatalog.Get(id);
             var title = id switch
             {
-                BareSameUrlMemoryId => "Bare Kestrel, handshakes with the JWT row's URL (a JWT in the query string)",
                 OriginOnlyScenario.ScenarioId => "WsAuth, Origin check only (session with an expiry)",
                 JwtQueryScenario.ScenarioId => "WsAuth JWT session (query token; expiry and refresh handling on)",
                 _ => scenario.Title,
@@ -281,9 +277,7 @@ internal sealed partial class Runner(RunSettings settings, TextWriter log)
 
             log.Write($"Memory, {id}: ");
             await using var process = await scenario.StartAsync(settings, cancellationToken);
-            var client = id == BareSameUrlMemoryId
-                ? await ScenarioCatalog.Get(JwtQueryScenario.ScenarioId).PrepareClientAsync(process, cancellationToken)
-                : await scenario.PrepareClientAsync(process, cancellationToken);
+            var client = await scenario.PrepareClientAsync(process, cancellationToken);
 
             // Warm the handshake path so that the baseline already holds what every connection shares.
             await HandshakeLoad.RunAsync(process.EndPoint, client, 16, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Min(1, settings.InitialWarmupSeconds)), cancellationToken);
@@ -319,7 +313,7 @@ internal sealed partial class Runner(RunSettings settings, TextWriter log)
         // Kestrel keeps a request's target and query string as strings for the request's life (a WebSocket's whole life):
         // with a JWT in the URL that is about 0.9 KiB per connection with or without WsAuth, so the JWT row is compared
         // with bare Kestrel answering the same URL.
-        Compare(JwtQueryScenario.ScenarioId, BareSameUrlMemoryId);
+        Compare(JwtQueryScenario.ScenarioId, BareWithJwtUrlScenario.ScenarioId);
         Compare(AspNetCookieScenario.ScenarioId, BareKestrelScenario.ScenarioId);
         Compare(CookieScenario.ScenarioId, AspNetCookieScenario.ScenarioId);
 

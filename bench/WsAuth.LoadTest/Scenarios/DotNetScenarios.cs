@@ -41,6 +41,29 @@ internal sealed class BareControlScenario : Scenario
 }
 
 /// <summary>
+/// Bare Kestrel handshaken with the JWT row's URL: the memory phase's baseline for that row. Kestrel keeps a request's
+/// target and query string for the request's life (a WebSocket's whole life): with a JWT in the URL, about 0.9 KiB per
+/// connection that no authentication layer can give back.
+/// </summary>
+internal sealed class BareWithJwtUrlScenario : Scenario
+{
+    public const string ScenarioId = "bare-jwt-url";
+
+    public override string Id => ScenarioId;
+
+    public override string Title => "Bare Kestrel, handshakes with the JWT row's URL (a JWT in the query string)";
+
+    public override bool IsWsAuth => false;
+
+    public override string? BaselineFor => JwtQueryScenario.ScenarioId;
+
+    public override void ConfigurePipeline(WebApplication app) => app.UseWebSockets();
+
+    public override ValueTask<HandshakeClient> PrepareClientAsync(ServerProcess server, CancellationToken cancellationToken)
+        => ValueTask.FromResult(JwtQueryScenario.Client(server));
+}
+
+/// <summary>
 /// WsAuth with the Origin check and an authenticator that always succeeds with a shared principal: the cost of the
 /// guard itself (detection, transport, Origin, the authenticator loop, the feature, the accept wrapper, metrics).
 /// </summary>

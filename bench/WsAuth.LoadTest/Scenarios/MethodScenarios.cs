@@ -177,7 +177,10 @@ internal sealed class JwtQueryScenario : Scenario
     public override void ConfigurePipeline(WebApplication app) => app.UseWebSocketAuth();
 
     public override ValueTask<HandshakeClient> PrepareClientAsync(ServerProcess server, CancellationToken cancellationToken)
-        => ValueTask.FromResult(HandshakeClient.Create(server, "/ws?access_token=" + BenchSecrets.CreateJwt()));
+        => ValueTask.FromResult(Client(server));
+
+    /// <summary><c>GET /ws?access_token=&lt;jwt&gt;</c>: this row's handshake, also sent to its memory baseline.</summary>
+    public static HandshakeClient Client(ServerProcess server) => HandshakeClient.Create(server, "/ws?access_token=" + BenchSecrets.CreateJwt());
 }
 
 /// <summary>

@@ -24,6 +24,12 @@ internal abstract class Scenario
     /// <summary>The handshakes/s target as a ratio to bare Kestrel, if it sets one.</summary>
     public virtual double? TargetRatioToBare => null;
 
+    /// <summary>
+    /// The row this server is the baseline of, if it exists only for that comparison: it runs whenever that row does
+    /// (with <c>--only</c> too).
+    /// </summary>
+    public virtual string? BaselineFor => null;
+
     /// <summary>Why the scenario cannot run yet (its method has not landed), or null.</summary>
     public virtual string? PendingReason => null;
 

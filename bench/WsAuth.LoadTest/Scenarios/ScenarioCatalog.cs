@@ -26,12 +26,17 @@ internal static class ScenarioCatalog
     /// <summary>Servers only the leak phase runs (not rows of the handshake table).</summary>
     public static IReadOnlyList<Scenario> LeakOnly { get; } = [new OriginWithRevocationScenario()];
 
+    /// <summary>Servers only the memory phase runs (a baseline of one of its rows).</summary>
+    public static IReadOnlyList<Scenario> MemoryOnly { get; } = [new BareWithJwtUrlScenario()];
+
+    private static IEnumerable<Scenario> All => Handshakes.Concat(LeakOnly).Concat(MemoryOnly);
+
     /// <summary>The .NET scenario a <c>serve</c> child hosts.</summary>
     public static Scenario FindDotNet(string id)
-        => Handshakes.Concat(LeakOnly).FirstOrDefault(s => s.Id == id && s is not NodePeerScenario && s.PendingReason is null)
+        => All.FirstOrDefault(s => s.Id == id && s is not NodePeerScenario && s.PendingReason is null)
             ?? throw new ArgumentException($"No .NET server scenario '{id}'. Known: {string.Join(", ", Handshakes.Where(s => s.PendingReason is null && s is not NodePeerScenario).Select(s => s.Id))}.", nameof(id));
 
-    public static Scenario Get(string id) => Handshakes.Concat(LeakOnly).First(s => s.Id == id);
+    public static Scenario Get(string id) => All.First(s => s.Id == id);
 }
 
 /// <summary>A row for a method that has not landed: reported as pending, never run.</summary>
