@@ -11,16 +11,10 @@ internal sealed partial class SessionWebSocket
     private Extras? _extras;
 
     /// <summary>The extra state, created on first use (any thread).</summary>
-    private Extras More => Volatile.Read(ref _extras) ?? CreateExtras();
+    private Extras More => LazyInitializer.EnsureInitialized(ref _extras, static () => new Extras());
 
     /// <summary>Whether held-back bytes wait to be replayed to endpoint code.</summary>
     private bool HasStash => _extras is { } extras && extras.StashOffset < extras.StashLength;
-
-    private Extras CreateExtras()
-    {
-        var created = new Extras();
-        return Interlocked.CompareExchange(ref _extras, created, null) ?? created;
-    }
 
     private sealed class Extras
     {
